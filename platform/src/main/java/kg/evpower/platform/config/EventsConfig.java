@@ -1,0 +1,71 @@
+package kg.evpower.platform.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Outbox relay and stream consumer settings shared by every service. */
+@ConfigMapping(prefix = "evpower.events")
+public interface EventsConfig {
+
+    /** The producing service's name, written as {@code source} in every envelope and used as its consumer group. */
+    @WithDefault("${quarkus.application.name}")
+    String source();
+
+    Relay relay();
+
+    Consumer consumer();
+
+    interface Relay {
+        /** Whether this instance publishes its outbox (every replica may; they coordinate through the database). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often pending outbox rows are looked for when no write has nudged the relay. */
+        @WithDefault("1s")
+        Duration interval();
+
+        /** Rows published per database transaction. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** Approximate maximum length of each stream ({@code XADD ... MAXLEN ~}). */
+        @WithDefault("100000")
+        long streamMaxLength();
+
+        /** Published outbox rows older than this are deleted. */
+        @WithDefault("P3D")
+        Duration retention();
+    }
+
+    interface Consumer {
+        /** Whether this instance starts its stream consumers. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Entries read per {@code XREADGROUP}. */
+        @WithDefault("50")
+        int batchSize();
+
+        /** How long one {@code XREADGROUP} blocks waiting for entries. */
+        @WithDefault("2s")
+        Duration block();
+
+        /** An entry pending this long is taken over ({@code XAUTOCLAIM}) by any consumer of the group. */
+        @WithDefault("30s")
+        Duration claimMinIdle();
+
+        /** How often each consumer looks for entries to take over. */
+        @WithDefault("10s")
+        Duration claimInterval();
+
+        /** Deliveries after which a failing entry goes to the dead-letter stream. */
+        @WithDefault("5")
+        int maxDeliveries();
+
+        /** Pause before reading again after Redis or the database failed. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+    }
+}

@@ -1,0 +1,63 @@
+package kg.evpower.platform.event;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import kg.evpower.platform.config.EventsConfig;
+import kg.evpower.platform.config.InstanceId;
+
+/** Starts one {@link StreamConsumer} per {@link EventHandler} bean at start-up and stops them at shutdown. */
+@ApplicationScoped
+public class EventConsumers {
+
+    private final Instance<EventHandler> handlers;
+    private final ReactiveRedisDataSource redis;
+    private final Vertx vertx;
+    private final ObjectMapper mapper;
+    private final EventsConfig config;
+    private final InstanceId instanceId;
+    private final List<StreamConsumer> running = new ArrayList<>();
+
+    EventConsumers(Instance<EventHandler> handlers, ReactiveRedisDataSource redis, Vertx vertx, ObjectMapper mapper,
+            EventsConfig config, InstanceId instanceId) {
+        this.handlers = handlers;
+        this.redis = redis;
+        this.vertx = vertx;
+        this.mapper = mapper;
+        this.config = config;
+        this.instanceId = instanceId;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.consumer().enabled()) {
+            return;
+        }
+        for (EventHandler handler : handlers) {
+            StreamConsumer consumer = create(handler);
+            running.add(consumer);
+            consumer.start();
+            Log.infof("Consuming %s as %s/%s", consumer.stream(), consumer.group(), instanceId.value());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running.forEach(StreamConsumer::stop);
+        running.clear();
+    }
+
+    /** A consumer for {@code handler} in this service's group; started by the caller. */
+    public StreamConsumer create(EventHandler handler) {
+        return new StreamConsumer(redis, vertx, mapper, config.consumer(), config.source(), instanceId.value(), handler);
+    }
+}

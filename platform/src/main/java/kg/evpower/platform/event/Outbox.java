@@ -1,0 +1,73 @@
+package kg.evpower.platform.event;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import kg.evpower.platform.config.EventsConfig;
+import kg.evpower.platform.correlation.CorrelationId;
+
+/**
+ * Records an event in the current database transaction. The event exists if and only if the transaction commits; the
+ * {@link OutboxRelay} publishes it afterwards. Calling it outside a transaction is a programming error.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private final ObjectMapper mapper;
+    private final EventsConfig config;
+
+    Outbox(ObjectMapper mapper, EventsConfig config) {
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    /** Appends an event of version 1 about {@code subject} to {@code stream}; {@code data} is serialised as JSON. */
+    public Uni<EventEnvelope> append(String stream, String type, String subject, Object data) {
+        return append(stream, type, 1, subject, data);
+    }
+
+    public Uni<EventEnvelope> append(String stream, String type, int version, String subject, Object data) {
+        EventEnvelope envelope = new EventEnvelope(UUID.randomUUID(), type, version, Instant.now(), config.source(),
+                subject, CorrelationId.current(), data == null ? null : mapper.valueToTree(data));
+        return Uni.createFrom().deferred(Panache::currentTransaction).onFailure().recoverWithNull().chain(tx -> {
+            if (tx == null) {
+                return Uni.createFrom().failure(new IllegalStateException(
+                        "Outbox.append must run inside the transaction of the state change it reports"));
+            }
+            OutboxEvent row = new OutboxEvent();
+            row.eventId = envelope.id();
+            row.stream = stream;
+            row.eventType = type;
+            row.subject = subject;
+            row.payload = toJson(envelope);
+            row.createdAt = envelope.occurredAt();
+            return Panache.getSession().chain(session -> session.persist(row)).replaceWith(envelope);
+        });
+    }
+
+    String toJson(EventEnvelope envelope) {
+        try {
+            return mapper.writeValueAsString(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event data cannot be written as JSON", e);
+        }
+    }
+
+    /** The {@code data} of an event read back as a record or class. */
+    public <T> T dataOf(EventEnvelope envelope, Class<T> type) {
+        JsonNode data = envelope.data();
+        try {
+            return mapper.treeToValue(data, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event data is not a " + type.getSimpleName(), e);
+        }
+    }
+}

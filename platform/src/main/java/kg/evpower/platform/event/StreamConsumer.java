@@ -1,0 +1,222 @@
+package kg.evpower.platform.event;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
+import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import kg.evpower.platform.config.EventsConfig;
+import kg.evpower.platform.correlation.CorrelationId;
+
+/**
+ * One member of a consumer group on one stream: {@code XREADGROUP} → deduplicate and apply in one database transaction →
+ * {@code XACK}. A failed entry stays pending and is retried through {@code XAUTOCLAIM} once it has been idle for the
+ * configured time (by this or any other member, so entries of a dead member are taken over). An unparsable entry, or one
+ * delivered more than the configured number of times, is copied to the dead-letter stream {@code <stream>.dlq} and
+ * acknowledged, so it never blocks the group.
+ */
+public class StreamConsumer {
+
+    static final String DEDUPE = """
+            INSERT INTO processed_event (consumer_group, event_id, stream, event_type, processed_at)
+            VALUES (?1, ?2, ?3, ?4, now()) ON CONFLICT DO NOTHING""";
+
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final Vertx vertx;
+    private final ObjectMapper mapper;
+    private final EventsConfig.Consumer config;
+    private final String stream;
+    private final String group;
+    private final String consumer;
+    private final EventHandler handler;
+    private volatile boolean stopped = true;
+    private volatile long claimTimer = -1;
+    private volatile Context root;
+    private volatile long lastFailureLog;
+
+    public StreamConsumer(ReactiveRedisDataSource redis, Vertx vertx, ObjectMapper mapper, EventsConfig.Consumer config,
+            String group, String consumer, EventHandler handler) {
+        this.streams = redis.stream(String.class, String.class, String.class);
+        this.vertx = vertx;
+        this.mapper = mapper;
+        this.config = config;
+        this.stream = handler.stream();
+        this.group = group;
+        this.consumer = consumer;
+        this.handler = handler;
+    }
+
+    public static String deadLetterStream(String stream) {
+        return stream + ".dlq";
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public synchronized void start() {
+        if (!stopped) {
+            return;
+        }
+        stopped = false;
+        root = vertx.getOrCreateContext();
+        ensureGroup().subscribe().with(ok -> {
+            readLoop();
+            claimTimer = vertx.setPeriodic(config.claimInterval().toMillis(), id -> claimPending()
+                    .subscribe().with(n -> { }, failure -> logFailure("take over pending entries", failure)));
+        }, failure -> {
+            logFailure("create consumer group", failure);
+            stopped = true;
+            vertx.setTimer(config.retryBackoff().toMillis(), id -> start());
+        });
+    }
+
+    public synchronized void stop() {
+        stopped = true;
+        if (claimTimer >= 0) {
+            vertx.cancelTimer(claimTimer);
+            claimTimer = -1;
+        }
+    }
+
+    private Uni<Void> ensureGroup() {
+        return streams.xgroupCreate(stream, group, "0", new XGroupCreateArgs().mkstream())
+                .onFailure(f -> String.valueOf(f.getMessage()).contains("BUSYGROUP")).recoverWithNull();
+    }
+
+    private void readLoop() {
+        if (stopped) {
+            return;
+        }
+        streams.xreadgroup(group, consumer, stream, ">",
+                        new XReadGroupArgs().count(config.batchSize()).block(config.block()))
+                .chain(this::processAll)
+                .subscribe().with(count -> readLoop(), failure -> {
+                    logFailure("read " + stream, failure);
+                    if (String.valueOf(failure.getMessage()).contains("NOGROUP")) {
+                        ensureGroup().subscribe().with(ok -> { }, f -> { });
+                    }
+                    vertx.setTimer(config.retryBackoff().toMillis(), id -> readLoop());
+                });
+    }
+
+    /** Takes over entries idle for longer than the configured time, dead-lettering those delivered too often. */
+    public Uni<Integer> claimPending() {
+        if (stopped) {
+            return Uni.createFrom().item(0);
+        }
+        return streams.xautoclaim(stream, group, consumer, config.claimMinIdle(), "0-0", config.batchSize())
+                .chain(claimed -> processClaimed(claimed.getMessages(), 0));
+    }
+
+    private Uni<Integer> processClaimed(List<StreamMessage<String, String, String>> messages, int index) {
+        if (index >= messages.size()) {
+            return Uni.createFrom().item(messages.size());
+        }
+        StreamMessage<String, String, String> message = messages.get(index);
+        return streams.xpending(stream, group, new StreamRange(message.id(), message.id()), 1)
+                .chain(pending -> {
+                    int deliveries = pending.isEmpty() ? 1 : pending.get(0).getDeliveryCount();
+                    if (deliveries > config.maxDeliveries()) {
+                        return deadLetter(message, "failed " + (deliveries - 1) + " deliveries");
+                    }
+                    return process(message);
+                })
+                .chain(() -> processClaimed(messages, index + 1));
+    }
+
+    private Uni<Integer> processAll(List<StreamMessage<String, String, String>> messages) {
+        return processFrom(messages, 0).replaceWith(messages.size());
+    }
+
+    private Uni<Void> processFrom(List<StreamMessage<String, String, String>> messages, int index) {
+        if (index >= messages.size()) {
+            return Uni.createFrom().voidItem();
+        }
+        return process(messages.get(index)).chain(() -> processFrom(messages, index + 1));
+    }
+
+    /** Applies one entry; on failure leaves it pending (never fails itself). */
+    private Uni<Void> process(StreamMessage<String, String, String> message) {
+        Map<String, String> fields = message.payload();
+        String raw = fields == null ? null : fields.get(EventEnvelope.FIELD);
+        EventEnvelope envelope;
+        try {
+            envelope = mapper.readValue(raw, EventEnvelope.class);
+        } catch (Exception | Error e) {
+            return deadLetter(message, "unparsable envelope");
+        }
+        return onNewContext(() -> {
+            CorrelationId.set(envelope.correlationId() != null ? envelope.correlationId() : envelope.id().toString());
+            return Panache.withTransaction(() -> Panache.getSession()
+                    .chain(session -> session.createNativeQuery(DEDUPE)
+                            .setParameter(1, group).setParameter(2, envelope.id())
+                            .setParameter(3, stream).setParameter(4, envelope.type())
+                            .executeUpdate())
+                    .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem() : handler.handle(envelope)));
+        })
+                .chain(() -> streams.xack(stream, group, message.id()).replaceWithVoid())
+                .onFailure().recoverWithUni(failure -> {
+                    logFailure("apply " + envelope.type() + " " + envelope.id() + " from " + stream, failure);
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    private Uni<Void> deadLetter(StreamMessage<String, String, String> message, String reason) {
+        Map<String, String> fields = message.payload();
+        String raw = fields == null ? "" : String.valueOf(fields.getOrDefault(EventEnvelope.FIELD, ""));
+        Log.warnf("Dead-lettering entry %s of %s for group %s: %s", message.id(), stream, group, reason);
+        return streams.xadd(deadLetterStream(stream), Map.of(
+                        EventEnvelope.FIELD, raw,
+                        "group", group,
+                        "consumer", consumer,
+                        "entryId", message.id(),
+                        "reason", reason))
+                .chain(() -> streams.xack(stream, group, message.id()))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    logFailure("dead-letter entry " + message.id(), failure);
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    /** Runs work on a fresh duplicated Vert.x context, as Hibernate Reactive requires, isolated from other entries. */
+    private Uni<Void> onNewContext(Supplier<Uni<Void>> work) {
+        Context context = VertxContext.createNewDuplicatedContext(root);
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        return Uni.createFrom().emitter(emitter -> context.runOnContext(ignored -> {
+            try {
+                work.get().subscribe().with(emitter::complete, emitter::fail);
+            } catch (RuntimeException e) {
+                emitter.fail(e);
+            }
+        }));
+    }
+
+    private void logFailure(String what, Throwable failure) {
+        long now = System.nanoTime();
+        if (now - lastFailureLog > Duration.ofSeconds(10).toNanos()) {
+            lastFailureLog = now;
+            Log.warnf("Consumer %s/%s could not %s (will retry): %s", group, consumer, what, failure.toString());
+        }
+    }
+}
