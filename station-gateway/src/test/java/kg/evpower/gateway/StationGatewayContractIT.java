@@ -1,0 +1,8 @@
+package kg.evpower.gateway;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The same contract against the packaged service (the JVM jar here, the native executable under -Pnative). */
+@QuarkusIntegrationTest
+class StationGatewayContractIT extends StationGatewayContractTest {
+}
