@@ -1,0 +1,45 @@
+package kg.evpower.charging.event;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import kg.evpower.charging.config.ChargingConfig;
+import kg.evpower.charging.service.StationEventsService;
+import kg.evpower.platform.event.EventEnvelope;
+import kg.evpower.platform.event.EventHandler;
+
+/** Applies station-gateway's events (docs/contracts.md) in charging-service's consumer group. */
+@ApplicationScoped
+public class GatewayEventHandler implements EventHandler {
+
+    private final StationEventsService stations;
+    private final ChargingConfig config;
+
+    GatewayEventHandler(StationEventsService stations, ChargingConfig config) {
+        this.stations = stations;
+        this.config = config;
+    }
+
+    @Override
+    public String stream() {
+        return config.streams().gateway();
+    }
+
+    @Override
+    public Uni<Void> handle(EventEnvelope event) {
+        if (event.data() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return switch (event.type()) {
+            case "gateway.transaction.started" -> stations.transactionStarted(event.data());
+            case "gateway.meter.values" -> stations.meterValues(event.data());
+            case "gateway.transaction.stopped" -> stations.transactionStopped(event.data());
+            case "gateway.connector.status-changed" -> stations.connectorStatus(event.data());
+            case "gateway.station.connected" -> stations.stationPresence(event.data().path("chargePointId").asText(),
+                    true, event.occurredAt());
+            case "gateway.station.disconnected" -> stations.stationPresence(
+                    event.data().path("chargePointId").asText(), false, event.occurredAt());
+            default -> Uni.createFrom().voidItem();
+        };
+    }
+}

@@ -1,0 +1,48 @@
+package kg.evpower.charging.repository;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import kg.evpower.charging.domain.ChargingSession;
+
+@ApplicationScoped
+public class SessionRepository implements PanacheRepositoryBase<ChargingSession, UUID> {
+
+    private static final String OPEN = "status in ('PENDING', 'STARTING', 'CHARGING', 'STOPPING')";
+
+    /** The session row locked for update until the transaction ends. */
+    public Uni<ChargingSession> lock(UUID id) {
+        return findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    public Uni<ChargingSession> lockByTransaction(String stationId, int transactionId) {
+        return find("stationId = ?1 and transactionId = ?2", stationId, transactionId)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    public Uni<ChargingSession> lockByIdTag(String idTag) {
+        return find("idTag", idTag).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    public Uni<ChargingSession> openOfClient(String clientId) {
+        return find("clientId = ?1 and " + OPEN, clientId).firstResult();
+    }
+
+    public Uni<ChargingSession> openOnConnector(String stationId, int connectorId) {
+        return find("stationId = ?1 and connectorId = ?2 and " + OPEN, stationId, connectorId).firstResult();
+    }
+
+    /** Claims up to {@code limit} rows matching {@code where}; rows other replicas hold are skipped (SKIP LOCKED). */
+    public Uni<List<ChargingSession>> claim(String where, int limit) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT * FROM charging_session WHERE " + where
+                        + " ORDER BY created_at LIMIT " + limit + " FOR UPDATE SKIP LOCKED", ChargingSession.class)
+                .getResultList());
+    }
+}
