@@ -117,7 +117,7 @@ class StationSimulatorTest {
     @Test
     void remoteStartMetersAndRemoteStopEndsWithConsistentMeterValues() throws Exception {
         start("TX-1", "--power-kw", "36");
-        cs.await("TX-1", "BootNotification", WAIT);
+        booted("TX-1");
         JsonNode answer = result(cs.call("TX-1", "RemoteStartTransaction", json("{\"connectorId\":1,\"idTag\":\"TAG-1\"}")));
         assertEquals("Accepted", answer.get("status").asText());
 
@@ -175,7 +175,7 @@ class StationSimulatorTest {
     @Test
     void answersCentralSystemCommands() throws Exception {
         start("CMD-1");
-        cs.await("CMD-1", "BootNotification", WAIT);
+        booted("CMD-1");
         String id = "CMD-1";
 
         JsonNode config = result(cs.call(id, "GetConfiguration", json("{\"key\":[\"HeartbeatInterval\",\"NoSuchKey\"]}")));
@@ -260,7 +260,7 @@ class StationSimulatorTest {
     @Test
     void changeAvailabilityIsScheduledDuringATransactionAndResetReboots() throws Exception {
         start("AV-1");
-        cs.await("AV-1", "BootNotification", WAIT);
+        booted("AV-1");
         assertEquals("Accepted", status("AV-1", "RemoteStartTransaction", "{\"idTag\":\"TAG-9\"}"));
         CentralSystemStub.Received start = cs.await("AV-1", "StartTransaction", WAIT);
         assertEquals(1, start.payload().get("connectorId").asInt(), "the first free connector is used");
@@ -282,7 +282,7 @@ class StationSimulatorTest {
     void reconnectsAndResendsQueuedTransactionMessagesInOrder() throws Exception {
         // 36 kW = 10 Wh per second; the car is full after 8 Wh, while the station is offline.
         start("RC-1", "--power-kw", "36", "--car-kwh", "0.008");
-        cs.await("RC-1", "BootNotification", WAIT);
+        booted("RC-1");
         cs.responder = r -> {
             if (r.action().equals("StartTransaction")) {
                 cs.refuseConnections = true;
@@ -351,11 +351,18 @@ class StationSimulatorTest {
             return null;
         };
         start("INV-1");
-        cs.await("INV-1", "BootNotification", WAIT);
+        booted("INV-1");
         assertEquals("Accepted", status("INV-1", "RemoteStartTransaction", "{\"connectorId\":1,\"idTag\":\"BAD\"}"));
         CentralSystemStub.Received stop = cs.await("INV-1", "StopTransaction", WAIT);
         assertEquals(77, stop.payload().get("transactionId").asInt());
         assertEquals("DeAuthorized", stop.payload().get("reason").asText());
+    }
+
+    /** Waits for the boot and the last initial StatusNotification, so commands meet an accepted station. */
+    private void booted(String stationId) throws InterruptedException {
+        cs.await(stationId, "BootNotification", WAIT);
+        cs.await(r -> r.stationId().equals(stationId) && r.action().equals("StatusNotification")
+                && r.payload().get("connectorId").asInt() == 2, WAIT, stationId + " initial status");
     }
 
     private String status(String stationId, String action, String payload) throws Exception {

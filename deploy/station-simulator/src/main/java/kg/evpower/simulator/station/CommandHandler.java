@@ -84,6 +84,9 @@ final class CommandHandler {
                 return status("Rejected");
             }
         }
+        if (station.registration != SimulatedStation.Registration.ACCEPTED) {
+            return status("Rejected"); // OCPP 1.6 §4.2.1: no remote start before the boot is accepted
+        }
         Connector c = null;
         if (connectorId != null) {
             c = connectorId > 0 ? station.connector(connectorId) : null;

@@ -1,0 +1,52 @@
+package kg.evpower.simulator.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import kg.evpower.simulator.ocpp.FrameCodec;
+import org.junit.jupiter.api.Test;
+
+class LoadSummaryTest {
+    @Test
+    void summaryFiguresComeFromTheCounters() throws Exception {
+        LoadMetrics m = new LoadMetrics();
+        for (int i = 0; i < 3; i++) {
+            m.connectAttempt();
+        }
+        m.connected();
+        m.connected();
+        m.connectFailed("handshake HTTP 401");
+        for (int i = 1; i <= 100; i++) {
+            m.callSent("Heartbeat");
+            m.callAnswered("Heartbeat", i * 1_000_000L); // 1..100 ms
+        }
+        m.callSent("StartTransaction");
+        m.callError("StartTransaction", "InternalError", 5_000_000L);
+        m.callSent("StopTransaction");
+        m.callTimedOut("StopTransaction");
+        m.protocolViolation("unknownMessageId");
+        m.protocolViolation("unknownMessageId");
+        m.protocolViolation("malformedFrame");
+
+        LoadSummary summary = LoadSummary.from("ws://127.0.0.1:1/ocpp", "charging", 3, 3, 10, 10, 4.0, m);
+        JsonNode json = FrameCodec.MAPPER.readTree(summary.toJson());
+
+        assertEquals(3, json.at("/connections/attempted").asLong());
+        assertEquals(2, json.at("/connections/ok").asLong());
+        assertEquals(1, json.at("/connections/failed").asLong());
+        assertEquals(1, json.at("/connections/failedByReason/handshake HTTP 401").asLong());
+        assertEquals(102, json.at("/calls/sent").asLong());
+        assertEquals(101, json.at("/calls/answered").asLong());
+        assertEquals(1, json.at("/calls/timedOut").asLong());
+        assertEquals(25.3, json.at("/calls/perSecond").asDouble(), 1e-9); // 101 answers / 4 s, one decimal
+        assertEquals(100, json.at("/latencyMs/Heartbeat/count").asLong());
+        assertEquals(50.0, json.at("/latencyMs/Heartbeat/p50").asDouble(), 0.1);
+        assertEquals(95.0, json.at("/latencyMs/Heartbeat/p95").asDouble(), 0.2);
+        assertEquals(99.0, json.at("/latencyMs/Heartbeat/p99").asDouble(), 0.2);
+        assertEquals(100.0, json.at("/latencyMs/Heartbeat/max").asDouble(), 1e-9);
+        assertEquals(5.0, json.at("/latencyMs/StartTransaction/max").asDouble(), 1e-9);
+        assertEquals(1, json.at("/callErrors/InternalError").asLong());
+        assertEquals(3, json.at("/protocolViolations/total").asLong());
+        assertEquals(2, json.at("/protocolViolations/byKind/unknownMessageId").asLong());
+    }
+}
