@@ -1,0 +1,101 @@
+package kg.evpower.security.service;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import kg.evpower.security.config.SecurityConfig;
+import kg.evpower.security.config.Secrets;
+
+/**
+ * Operators prove themselves with {@code X-Admin-Key} (compared as SHA-256 digests with {@link MessageDigest#isEqual})
+ * or with an admin JWT verified by SmallRye JWT against {@code evpower.security.admin-jwt.public-key-location}, whose
+ * groups contain {@code evpower.security.admin-jwt.group}.
+ */
+@ApplicationScoped
+public class AdminAuthenticator {
+
+    /** The admin, or why not. {@code actor} is {@code admin:key} or {@code admin:<jwt subject>}. */
+    public record Verdict(boolean allowed, String actor, String reason, boolean configured) {
+    }
+
+    private final Secrets secrets;
+    private final SecurityConfig config;
+    private final Vertx vertx;
+    private volatile DefaultJWTParser parser;
+
+    AdminAuthenticator(Secrets secrets, SecurityConfig config, Vertx vertx) {
+        this.secrets = secrets;
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    public Uni<Verdict> check(String adminKey, String authorization) {
+        Optional<String> configuredKey = secrets.find(Secrets.ADMIN_KEY);
+        boolean jwtConfigured = config.adminJwt().publicKeyLocation().isPresent();
+        if (configuredKey.isEmpty() && !jwtConfigured) {
+            return Uni.createFrom().item(new Verdict(false, null, "ADMIN_NOT_CONFIGURED", false));
+        }
+        if (adminKey != null) {
+            boolean ok = configuredKey.isPresent() && MessageDigest.isEqual(digest(configuredKey.get()), digest(adminKey));
+            return Uni.createFrom().item(ok ? new Verdict(true, "admin:key", null, true)
+                    : new Verdict(false, null, "INVALID_ADMIN_KEY", true));
+        }
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            if (!jwtConfigured) {
+                return Uni.createFrom().item(new Verdict(false, null, "ADMIN_JWT_NOT_ACCEPTED", true));
+            }
+            String token = authorization.substring(7).trim();
+            // Key loading may touch the file system or network: off the event loop.
+            return vertx.executeBlocking(() -> verifyJwt(token), false);
+        }
+        return Uni.createFrom().item(new Verdict(false, null, "ADMIN_CREDENTIAL_MISSING", true));
+    }
+
+    private Verdict verifyJwt(String token) {
+        try {
+            JsonWebToken jwt = parser().parse(token);
+            Set<String> groups = jwt.getGroups();
+            if (groups == null || !groups.contains(config.adminJwt().group())) {
+                return new Verdict(false, null, "ADMIN_ROLE_MISSING", true);
+            }
+            String who = jwt.getSubject() != null ? jwt.getSubject() : jwt.getName();
+            return new Verdict(true, "admin:" + who, null, true);
+        } catch (ParseException e) {
+            return new Verdict(false, null, "INVALID_ADMIN_TOKEN", true);
+        }
+    }
+
+    private DefaultJWTParser parser() {
+        DefaultJWTParser p = parser;
+        if (p == null) {
+            JWTAuthContextInfo info = new JWTAuthContextInfo(config.adminJwt().publicKeyLocation().orElseThrow(),
+                    config.adminJwt().issuer().orElse(null));
+            info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256, SignatureAlgorithm.PS256));
+            info.setRequireNamedPrincipal(false);
+            p = new DefaultJWTParser(info);
+            parser = p;
+        }
+        return p;
+    }
+
+    private static byte[] digest(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
