@@ -48,6 +48,7 @@ class LoadRunTest {
 
             assertEquals(4, json.at("/connections/ok").asLong(), summary.toJson());
             assertEquals(0, json.at("/connections/failed").asLong());
+            assertEquals(0, json.at("/connections/droppedDuringRun").asLong());
             for (String action : new String[] {"BootNotification", "StatusNotification", "Authorize", "StartTransaction",
                     "MeterValues", "StopTransaction", "Heartbeat"}) {
                 assertTrue(json.at("/latencyMs/" + action + "/count").asLong() > 0, action + " in " + summary.toJson());

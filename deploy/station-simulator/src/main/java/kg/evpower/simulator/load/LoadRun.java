@@ -49,10 +49,11 @@ public final class LoadRun {
             stopRequested.await(options.duration().toMillis(), TimeUnit.MILLISECONDS);
             double elapsed = (System.nanoTime() - t0) / 1e9;
             int started = simulator.startedCount();
+            long dropped = metrics.disconnected.sum(); // before our own closes at the end
             simulator.stop(Duration.ofSeconds(5));
             return LoadSummary.from(options.url().toString(), options.scenario().name().toLowerCase(Locale.ROOT),
                     options.stationIds().size(), started, options.rampPerSecond(),
-                    options.duration().toMillis() / 1000.0, elapsed, metrics);
+                    options.duration().toMillis() / 1000.0, elapsed, dropped, metrics);
         }
     }
 }

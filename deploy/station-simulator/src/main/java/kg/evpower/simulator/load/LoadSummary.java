@@ -21,7 +21,8 @@ public record LoadSummary(
         Map<String, Long> callErrors,
         Violations protocolViolations) {
 
-    public record Connections(long attempted, long ok, long failed, Map<String, Long> failedByReason, long closed) {
+    public record Connections(long attempted, long ok, long failed, Map<String, Long> failedByReason,
+                              long droppedDuringRun) {
     }
 
     public record Calls(long sent, long answered, long timedOut, Map<String, Long> timedOutByAction,
@@ -43,7 +44,7 @@ public record LoadSummary(
     }
 
     static LoadSummary from(String url, String scenario, int stations, int started, double ramp, double duration,
-                            double elapsedSeconds, LoadMetrics m) {
+                            double elapsedSeconds, long droppedDuringRun, LoadMetrics m) {
         Map<String, Latency> latency = new TreeMap<>();
         m.latencyByAction.forEach((action, histogram) -> latency.put(action, Latency.of(histogram)));
         Map<String, Long> violations = LoadMetrics.snapshot(m.violationsByKind);
@@ -52,7 +53,7 @@ public record LoadSummary(
         return new LoadSummary(url, scenario, stations, started, ramp, duration,
                 Math.round(elapsedSeconds * 1000) / 1000.0,
                 new Connections(m.connectAttempts.sum(), m.connected.sum(), m.connectFailed.sum(),
-                        LoadMetrics.snapshot(m.failuresByReason), m.disconnected.sum()),
+                        LoadMetrics.snapshot(m.failuresByReason), droppedDuringRun),
                 new Calls(m.callsSent.sum(), answered, m.callsTimedOut.sum(), LoadMetrics.snapshot(m.timeoutsByAction),
                         perSecond, m.commandsReceived.sum()),
                 latency,

@@ -37,8 +37,11 @@ public final class MessageLog {
         }
     }
 
+    /** Warnings too are muted in quiet (load) mode unless verbose: there they are counted in the summary. */
     public void warn(String stationId, String message) {
-        line(stationId, "WARN " + message);
+        if (!quiet || verbose) {
+            line(stationId, "WARN " + message);
+        }
     }
 
     private void line(String stationId, String message) {

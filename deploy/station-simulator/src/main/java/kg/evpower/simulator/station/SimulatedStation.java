@@ -467,7 +467,7 @@ public final class SimulatedStation implements WebSocketLink.Events {
                 continue;
             }
             next.attempts++;
-            next.messageId = Long.toString(++messageCounter, 36) + "-" + id.hashCode() % 1000;
+            next.messageId = Long.toString(++messageCounter);
             next.sentNanos = System.nanoTime();
             inFlight = next;
             OutgoingCall sent = next;

@@ -28,13 +28,14 @@ class LoadSummaryTest {
         m.protocolViolation("unknownMessageId");
         m.protocolViolation("malformedFrame");
 
-        LoadSummary summary = LoadSummary.from("ws://127.0.0.1:1/ocpp", "charging", 3, 3, 10, 10, 4.0, m);
+        LoadSummary summary = LoadSummary.from("ws://127.0.0.1:1/ocpp", "charging", 3, 3, 10, 10, 4.0, 1, m);
         JsonNode json = FrameCodec.MAPPER.readTree(summary.toJson());
 
         assertEquals(3, json.at("/connections/attempted").asLong());
         assertEquals(2, json.at("/connections/ok").asLong());
         assertEquals(1, json.at("/connections/failed").asLong());
         assertEquals(1, json.at("/connections/failedByReason/handshake HTTP 401").asLong());
+        assertEquals(1, json.at("/connections/droppedDuringRun").asLong());
         assertEquals(102, json.at("/calls/sent").asLong());
         assertEquals(101, json.at("/calls/answered").asLong());
         assertEquals(1, json.at("/calls/timedOut").asLong());
