@@ -72,7 +72,7 @@ public class GatewayClient {
     @Timeout(3000)
     @Retry(maxRetries = 2, delay = 200, abortOn = {IllegalArgumentException.class})
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10000)
-    @CircuitBreakerName("gateway-read")
+    @CircuitBreakerName("gateway-station")
     public Uni<Optional<StationState>> station(String stationId) {
         return api.station(stationId).map(response -> Answer.of(response, mapper, SERVICE)).map(answer -> {
             if (answer.status() == 404) {
@@ -97,14 +97,14 @@ public class GatewayClient {
 
     @Timeout(35000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10000)
-    @CircuitBreakerName("gateway-command")
+    @CircuitBreakerName("gateway-remote-start")
     public Uni<CommandOutcome> remoteStart(String stationId, int connectorId, String idTag) {
         return command(stationId, "RemoteStartTransaction", Map.of("connectorId", connectorId, "idTag", idTag));
     }
 
     @Timeout(35000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10000)
-    @CircuitBreakerName("gateway-command")
+    @CircuitBreakerName("gateway-remote-stop")
     public Uni<CommandOutcome> remoteStop(String stationId, int transactionId) {
         return command(stationId, "RemoteStopTransaction", Map.of("transactionId", transactionId));
     }
@@ -126,7 +126,7 @@ public class GatewayClient {
     @Timeout(3000)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10000)
-    @CircuitBreakerName("gateway-read")
+    @CircuitBreakerName("gateway-put-id-tag")
     public Uni<Void> putIdTag(String idTag, String status, String clientId) {
         return api.putIdTag(idTag, Map.of("status", status, "clientId", clientId))
                 .map(response -> Answer.of(response, mapper, SERVICE)).map(answer -> {

@@ -45,7 +45,7 @@ public class PaymentClient {
     @Timeout(3000)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10000)
-    @CircuitBreakerName("payment")
+    @CircuitBreakerName("payment-wallet")
     public Uni<Wallet> wallet(String clientId) {
         return api.wallet(clientId).map(r -> Answer.of(r, mapper, SERVICE)).map(a -> {
             if (a.status() == 404) {
@@ -61,7 +61,7 @@ public class PaymentClient {
     @Timeout(5000)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10000)
-    @CircuitBreakerName("payment")
+    @CircuitBreakerName("payment-place-hold")
     public Uni<HoldResult> placeHold(String clientId, String sessionId, long amount) {
         return api.placeHold(clientId, Map.of("sessionId", sessionId, "amount", amount,
                         "idempotencyKey", "hold:" + sessionId))
@@ -79,7 +79,7 @@ public class PaymentClient {
     @Timeout(5000)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10000)
-    @CircuitBreakerName("payment")
+    @CircuitBreakerName("payment-capture")
     public Uni<Settlement> capture(String holdId, String sessionId, long amount) {
         return api.capture(holdId, Map.of("amount", amount, "idempotencyKey", "capture:" + sessionId))
                 .map(r -> Answer.of(r, mapper, SERVICE)).map(a -> {
@@ -97,7 +97,7 @@ public class PaymentClient {
     @Timeout(5000)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10000)
-    @CircuitBreakerName("payment")
+    @CircuitBreakerName("payment-release")
     public Uni<Settlement> release(String holdId, String sessionId) {
         return api.release(holdId, Map.of("idempotencyKey", "release:" + sessionId))
                 .map(r -> Answer.of(r, mapper, SERVICE)).map(a -> {

@@ -71,6 +71,10 @@ public interface ChargingConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /** How often the hanging-session job runs (read by the scheduler expression too). */
+        @WithDefault("30m")
+        Duration interval();
+
         /** Sessions charging longer than this are stopped. */
         @WithDefault("12h")
         Duration maxSessionAge();
