@@ -136,12 +136,16 @@ final class CentralSystemStub implements AutoCloseable {
 
     /** Sends a CALL to a station and waits for its CALLRESULT or CALLERROR. */
     OcppFrame call(String stationId, String action, ObjectNode payload) throws Exception {
+        return call(stationId, action, payload, Duration.ofSeconds(5));
+    }
+
+    OcppFrame call(String stationId, String action, ObjectNode payload, Duration timeout) throws Exception {
         ServerWebSocket ws = awaitSocket(stationId);
         String id = "cs-" + commandIds.incrementAndGet();
         CompletableFuture<OcppFrame> future = new CompletableFuture<>();
         pending.put(id, future);
         ws.writeTextMessage(FrameCodec.write(new OcppFrame.Call(id, action, payload)));
-        return future.get(5, TimeUnit.SECONDS);
+        return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void sendRaw(String stationId, String text) throws Exception {

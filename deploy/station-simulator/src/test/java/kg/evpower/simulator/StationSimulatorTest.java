@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -112,6 +113,45 @@ class StationSimulatorTest {
         cs.await("PEND-1", "StatusNotification", WAIT);
         List<String> order = cs.all("PEND-1").stream().map(CentralSystemStub.Received::action).toList();
         assertEquals(List.of("BootNotification", "BootNotification"), order.subList(0, 2), order.toString());
+    }
+
+    @Test
+    void rejectedBootIsRetriedAndCommandsAreNotAnsweredMeanwhile() throws Exception {
+        AtomicInteger boots = new AtomicInteger();
+        cs.responder = r -> r.action().equals("BootNotification")
+                ? CentralSystemStub.Answer.result(CentralSystemStub.boot(boots.incrementAndGet() == 1 ? "Rejected" : "Accepted", 1))
+                : null;
+        start("REJ-1");
+        cs.await("REJ-1", "BootNotification", WAIT);
+        Thread.sleep(100);
+        assertThrows(java.util.concurrent.TimeoutException.class,
+                () -> cs.call("REJ-1", "GetConfiguration", FrameCodec.object(), Duration.ofMillis(400)));
+        cs.await("REJ-1", "BootNotification", WAIT);
+        cs.await("REJ-1", "StatusNotification", WAIT);
+    }
+
+    @Test
+    void remoteStartAuthorizesFirstWhenConfiguredTo() throws Exception {
+        cs.responder = r -> {
+            if (r.action().equals("Authorize") && r.payload().get("idTag").asText().equals("BLOCKED")) {
+                ObjectNode answer = FrameCodec.object();
+                answer.putObject("idTagInfo").put("status", "Blocked");
+                return CentralSystemStub.Answer.result(answer);
+            }
+            return null;
+        };
+        start("AUTH-1");
+        booted("AUTH-1");
+        assertEquals("Accepted", status("AUTH-1", "ChangeConfiguration", "{\"key\":\"AuthorizeRemoteTxRequests\",\"value\":\"true\"}"));
+        assertEquals("Accepted", status("AUTH-1", "RemoteStartTransaction", "{\"connectorId\":1,\"idTag\":\"BLOCKED\"}"));
+        cs.await("AUTH-1", "Authorize", WAIT);
+        cs.await(r -> r.stationId().equals("AUTH-1") && r.action().equals("StatusNotification")
+                && r.payload().get("connectorId").asInt() == 1 && r.payload().get("status").asText().equals("Available"),
+                WAIT, "connector back to Available");
+        assertEquals("Accepted", status("AUTH-1", "RemoteStartTransaction", "{\"connectorId\":1,\"idTag\":\"GOOD\"}"));
+        assertEquals("GOOD", cs.await("AUTH-1", "Authorize", WAIT).payload().get("idTag").asText());
+        assertEquals("GOOD", cs.await("AUTH-1", "StartTransaction", WAIT).payload().get("idTag").asText());
+        assertEquals(1, cs.all("AUTH-1").stream().filter(r -> r.action().equals("StartTransaction")).count());
     }
 
     @Test

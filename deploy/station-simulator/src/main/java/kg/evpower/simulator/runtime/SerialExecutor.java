@@ -3,6 +3,7 @@ package kg.evpower.simulator.runtime;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +30,19 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        pool.execute(this::drain);
+        submitDrain();
+    }
+
+    private void submitDrain() {
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // The runtime is shutting down: late socket and timer events are dropped.
+            synchronized (tasks) {
+                tasks.clear();
+                running = false;
+            }
+        }
     }
 
     private void drain() {
@@ -49,6 +62,6 @@ public final class SerialExecutor implements Executor {
                 onFailure.accept(t);
             }
         }
-        pool.execute(this::drain);
+        submitDrain();
     }
 }
