@@ -1,0 +1,90 @@
+package kg.evpower.gateway.client;
+
+import java.time.temporal.ChronoUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import kg.evpower.gateway.config.GatewayConfig;
+
+/**
+ * security-service's internal credential check ({@code POST /internal/charge-points/{cpId}/authenticate}). Not retried:
+ * each attempt counts towards the station's lock-out. A slow or failing security-service opens the breaker, so upgrades
+ * fail fast (503) instead of piling up.
+ */
+@ApplicationScoped
+public class SecurityClient {
+
+    public record Authentication(String cpId, boolean known, boolean authenticated, String status, boolean lockedOut) {
+
+        /** May this station open a socket? ACTIVE and OUT_OF_SERVICE may; REVOKED, UNKNOWN and locked-out may not. */
+        public boolean admitted() {
+            return known && authenticated && !lockedOut
+                    && ("ACTIVE".equals(status) || "OUT_OF_SERVICE".equals(status));
+        }
+    }
+
+    /** security-service answered something other than its contract: treated like an outage, never as a yes. */
+    public static final class SecurityServiceException extends RuntimeException {
+        public SecurityServiceException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final HttpClient http;
+    private final GatewayConfig config;
+    private final ObjectMapper mapper;
+
+    SecurityClient(Vertx vertx, GatewayConfig config, ObjectMapper mapper) {
+        this.http = vertx.createHttpClient();
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    @Timeout(value = 3, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    @CircuitBreakerName("security-authenticate")
+    public Uni<Authentication> authenticate(String cpId, String password, String sourceAddress) {
+        String base = config.auth().securityUrl().toString().replaceAll("/+$", "");
+        String url = base + "/internal/charge-points/" + urlEncode(cpId) + "/authenticate";
+        String body = new JsonObject().put("password", password).put("sourceAddress", sourceAddress).encode();
+        return http.request(new RequestOptions()
+                        .setMethod(HttpMethod.POST).setAbsoluteURI(url).setTimeout(config.auth().timeout().toMillis())
+                        .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json"))
+                .chain(request -> request.send(Buffer.buffer(body)))
+                .chain(response -> response.body().map(buffer -> {
+                    if (response.statusCode() != 200) {
+                        throw new SecurityServiceException("security-service answered " + response.statusCode());
+                    }
+                    return parse(cpId, buffer);
+                }));
+    }
+
+    private Authentication parse(String cpId, Buffer buffer) {
+        try {
+            JsonNode node = mapper.readTree(buffer.getBytes());
+            return new Authentication(cpId, node.path("known").asBoolean(false),
+                    node.path("authenticated").asBoolean(false), node.path("status").asText("UNKNOWN"),
+                    node.path("lockedOut").asBoolean(false));
+        } catch (Exception e) {
+            throw new SecurityServiceException("security-service answered an unreadable body");
+        }
+    }
+
+    private static String urlEncode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,84 @@
+package kg.evpower.gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "evpower.gateway")
+public interface GatewayConfig {
+
+    Ocpp ocpp();
+
+    Auth auth();
+
+    Commands commands();
+
+    Routing routing();
+
+    Offline offline();
+
+    interface Ocpp {
+        /** Largest text frame accepted from a station, in UTF-8 bytes; larger ones are answered FormationViolation. */
+        @WithDefault("65536")
+        int maxFrameBytes();
+
+        /** Heartbeat interval given to Accepted stations. */
+        @WithDefault("300s")
+        Duration heartbeatInterval();
+
+        /** Retry interval given to Pending/Rejected stations. */
+        @WithDefault("60s")
+        Duration pendingInterval();
+
+        /** A socket with no message for this long is closed (WebSocket pings keep it alive below this). */
+        @WithDefault("15m")
+        Duration idleTimeout();
+    }
+
+    interface Auth {
+        /** security-service base URL (its internal API). */
+        URI securityUrl();
+
+        /** Successful credential checks are reused this long (dropped on any security event of the station). */
+        @WithDefault("60s")
+        Duration cacheTtl();
+
+        /** Timeout of one call to security-service. */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** Accept the legacy {@code Authorization: Bearer <station key>} of the old platform's stations. */
+        @WithDefault("false")
+        boolean allowBearer();
+    }
+
+    interface Commands {
+        /** How long a caller waits for the station's answer (queue wait included). */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Commands waiting per station behind the one in flight. */
+        @WithDefault("16")
+        int queueSize();
+    }
+
+    interface Routing {
+        /** TTL of {@code gw:station:{id}}; refreshed by traffic and by a periodic sweep well within it. */
+        @WithDefault("90s")
+        Duration ttl();
+
+        @WithDefault("30s")
+        Duration refresh();
+    }
+
+    interface Offline {
+        /** A station is offline once silent for heartbeat interval × factor + grace and its routing record is gone. */
+        @WithDefault("2")
+        int intervalFactor();
+
+        @WithDefault("60s")
+        Duration grace();
+    }
+}

@@ -1,0 +1,126 @@
+package kg.evpower.gateway.service;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import kg.evpower.gateway.event.GatewayEvents;
+import kg.evpower.gateway.ocpp.message.BootNotificationRequest;
+import kg.evpower.gateway.ocpp.message.StatusNotificationRequest;
+import kg.evpower.gateway.repository.Sql;
+import kg.evpower.platform.event.Outbox;
+
+/** Station connection state, boot information and connector statuses, each change with its event. */
+@ApplicationScoped
+public class StationService {
+
+    private final Outbox outbox;
+
+    StationService(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    @WithTransaction
+    public Uni<Void> connected(String chargePointId, String instanceId, String securityStatus) {
+        return Sql.update("""
+                INSERT INTO station (id, connected, instance_id, security_status, connected_at, last_message_at, updated_at)
+                VALUES (?1, true, ?2, ?3, now(), now(), now())
+                ON CONFLICT (id) DO UPDATE SET connected = true, instance_id = excluded.instance_id,
+                    security_status = excluded.security_status, connected_at = now(), last_message_at = now(),
+                    updated_at = now()""", chargePointId, instanceId, securityStatus)
+                .chain(() -> outbox.append(GatewayEvents.STREAM, GatewayEvents.STATION_CONNECTED, chargePointId,
+                        new GatewayEvents.StationConnected(chargePointId, instanceId)))
+                .replaceWithVoid();
+    }
+
+    /** Marks the station disconnected if this instance still owns it; true (and an event) when it did. */
+    @WithTransaction
+    public Uni<Boolean> disconnected(String chargePointId, String instanceId, String reason) {
+        return Sql.update("""
+                UPDATE station SET connected = false, disconnected_at = now(), updated_at = now()
+                WHERE id = ?1 AND connected AND instance_id = ?2""", chargePointId, instanceId)
+                .chain(rows -> rows == 0 ? Uni.createFrom().item(false)
+                        : outbox.append(GatewayEvents.STREAM, GatewayEvents.STATION_DISCONNECTED, chargePointId,
+                                new GatewayEvents.StationDisconnected(chargePointId, instanceId, reason))
+                                .replaceWith(true));
+    }
+
+    /** Offline detection: disconnects a silent station whose socket no replica holds, once, whichever replica asks. */
+    @WithTransaction
+    public Uni<Boolean> markOffline(String chargePointId, int intervalFactor, long graceSeconds) {
+        return Sql.list("""
+                UPDATE station SET connected = false, disconnected_at = now(), updated_at = now()
+                WHERE id = ?1 AND connected
+                  AND last_message_at < now() - make_interval(secs => heartbeat_interval_seconds * ?2 + ?3)
+                RETURNING instance_id""", chargePointId, intervalFactor, graceSeconds)
+                .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(false)
+                        : outbox.append(GatewayEvents.STREAM, GatewayEvents.STATION_DISCONNECTED, chargePointId,
+                                new GatewayEvents.StationDisconnected(chargePointId, (String) rows.get(0), "OFFLINE"))
+                                .replaceWith(true));
+    }
+
+    @WithTransaction
+    public Uni<Void> booted(String chargePointId, BootNotificationRequest boot, String registrationStatus,
+            int intervalSeconds) {
+        return Sql.update("""
+                UPDATE station SET vendor = ?2, model = ?3, serial_number = ?4, firmware_version = ?5, iccid = ?6,
+                    imsi = ?7, meter_type = ?8, meter_serial_number = ?9, registration_status = ?10,
+                    heartbeat_interval_seconds = ?11, booted_at = now(), last_message_at = now(), updated_at = now()
+                WHERE id = ?1""", chargePointId, boot.chargePointVendor(), boot.chargePointModel(), boot.serialNumber(),
+                boot.firmwareVersion(), boot.iccid(), boot.imsi(), boot.meterType(), boot.meterSerialNumber(),
+                registrationStatus, intervalSeconds)
+                .chain(() -> outbox.append(GatewayEvents.STREAM, GatewayEvents.STATION_BOOTED, chargePointId,
+                        new GatewayEvents.StationBooted(chargePointId, boot.chargePointVendor(), boot.chargePointModel(),
+                                boot.serialNumber(), boot.firmwareVersion(), registrationStatus)))
+                .replaceWithVoid();
+    }
+
+    /** Heartbeat and throttled traffic: the station is alive, on this instance. No event (liveness is not a fact). */
+    @WithTransaction
+    public Uni<Void> touched(String chargePointId, String instanceId) {
+        return Sql.update("""
+                UPDATE station SET last_message_at = now(), connected = true, instance_id = ?2
+                WHERE id = ?1""", chargePointId, instanceId).replaceWithVoid();
+    }
+
+    @WithTransaction
+    public Uni<Void> statusNotified(String chargePointId, StatusNotificationRequest status) {
+        Instant at = status.timestamp() != null ? status.timestamp() : Instant.now();
+        return Sql.update("""
+                INSERT INTO connector_status (station_id, connector_id, status, error_code, info, vendor_id,
+                    vendor_error_code, status_at, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, now())
+                ON CONFLICT (station_id, connector_id) DO UPDATE SET status = excluded.status,
+                    error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,
+                    vendor_error_code = excluded.vendor_error_code, status_at = excluded.status_at, updated_at = now()""",
+                chargePointId, status.connectorId(), status.status(), status.errorCode(), status.info(),
+                status.vendorId(), status.vendorErrorCode(), at)
+                .chain(() -> Sql.update("UPDATE station SET last_message_at = now() WHERE id = ?1", chargePointId))
+                .chain(() -> outbox.append(GatewayEvents.STREAM, GatewayEvents.CONNECTOR_STATUS_CHANGED, chargePointId,
+                        new GatewayEvents.ConnectorStatusChanged(chargePointId, status.connectorId(), status.status(),
+                                status.errorCode(), status.info(), status.vendorErrorCode(), at)))
+                .replaceWithVoid();
+    }
+
+    /** Records a station message that has no table of its own, with its answer and (when given) an event. */
+    @WithTransaction
+    public Uni<Void> messageRecorded(String chargePointId, String action, String payloadJson, String answerJson,
+            String eventType, Object eventData) {
+        Uni<Integer> insert = Sql.update("""
+                INSERT INTO station_message (station_id, action, payload, answer)
+                VALUES (?1, ?2, CAST(?3 AS jsonb), CAST(?4 AS jsonb))""", chargePointId, action, payloadJson, answerJson);
+        Uni<Integer> extra = switch (action) {
+            case "DiagnosticsStatusNotification" -> insert.chain(() -> Sql.update(
+                    "UPDATE station SET diagnostics_status = ?2, updated_at = now() WHERE id = ?1", chargePointId,
+                    ((GatewayEvents.DiagnosticsStatusChanged) eventData).status()));
+            case "FirmwareStatusNotification" -> insert.chain(() -> Sql.update(
+                    "UPDATE station SET firmware_status = ?2, updated_at = now() WHERE id = ?1", chargePointId,
+                    ((GatewayEvents.FirmwareStatusChanged) eventData).status()));
+            default -> insert;
+        };
+        return extra.chain(() -> eventType == null ? Uni.createFrom().voidItem()
+                : outbox.append(GatewayEvents.STREAM, eventType, chargePointId, eventData).replaceWithVoid());
+    }
+}

@@ -1,0 +1,142 @@
+package kg.evpower.gateway.service;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import kg.evpower.gateway.event.GatewayEvents;
+import kg.evpower.gateway.ocpp.message.IdTagInfo;
+import kg.evpower.gateway.ocpp.message.MeterValue;
+import kg.evpower.gateway.ocpp.message.MeterValuesRequest;
+import kg.evpower.gateway.ocpp.message.StartTransactionRequest;
+import kg.evpower.gateway.ocpp.message.StopTransactionRequest;
+import kg.evpower.gateway.repository.Sql;
+import kg.evpower.platform.event.Outbox;
+
+/** OCPP transactions and meter values. Retries are absorbed by unique constraints, never by locks in the JVM. */
+@ApplicationScoped
+public class TransactionService {
+
+    public record Started(long transactionId, boolean created) {
+    }
+
+    public record Stopped(boolean known, boolean firstStop) {
+    }
+
+    private static final String INSERT_METER_VALUE = """
+            INSERT INTO meter_value (station_id, connector_id, transaction_id, sampled_at, energy_register_wh, power_w,
+                soc_percent, samples)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CAST(?8 AS jsonb))""";
+
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
+
+    TransactionService(Outbox outbox, ObjectMapper mapper) {
+        this.outbox = outbox;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Records a StartTransaction. Its id comes from the sequence; a retry (same station, connector, tag, timestamp and
+     * meterStart) finds the first row and gets the same id, with no second event.
+     */
+    @WithTransaction
+    public Uni<Started> start(String chargePointId, StartTransactionRequest start, IdTagInfo authorization) {
+        return Sql.list("SELECT nextval('ocpp_transaction_id_seq')").chain(ids -> {
+            long id = Sql.asLong(ids.get(0));
+            return Sql.update("""
+                    INSERT INTO ocpp_transaction (id, station_id, connector_id, id_tag, id_tag_status, meter_start_wh,
+                        started_at, reservation_id)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                    ON CONFLICT ON CONSTRAINT ocpp_transaction_retry DO NOTHING""", id, chargePointId,
+                    start.connectorId(), start.idTag(), authorization.status(), start.meterStart(), start.timestamp(),
+                    start.reservationId())
+                    .chain(inserted -> inserted == 1
+                            ? outbox.append(GatewayEvents.STREAM, GatewayEvents.TRANSACTION_STARTED, chargePointId,
+                                    new GatewayEvents.TransactionStarted(chargePointId, start.connectorId(), id,
+                                            start.idTag(), start.meterStart(), start.timestamp(),
+                                            start.reservationId()))
+                                    .replaceWith(new Started(id, true))
+                            : Sql.list("""
+                                    SELECT id FROM ocpp_transaction WHERE station_id = ?1 AND connector_id = ?2
+                                      AND id_tag = ?3 AND started_at = ?4 AND meter_start_wh = ?5""", chargePointId,
+                                    start.connectorId(), start.idTag(), start.timestamp(), start.meterStart())
+                                    .map(rows -> new Started(Sql.asLong(rows.get(0)), false)));
+        });
+    }
+
+    /** Records a StopTransaction; a retry (or a stop of an already stopped transaction) changes nothing. */
+    @WithTransaction
+    public Uni<Stopped> stop(String chargePointId, StopTransactionRequest stop) {
+        return Sql.list("""
+                SELECT connector_id, id_tag, meter_start_wh, stopped_at IS NOT NULL FROM ocpp_transaction
+                WHERE id = ?1 AND station_id = ?2 FOR UPDATE""", stop.transactionId(), chargePointId)
+                .chain(rows -> {
+                    if (rows.isEmpty()) {
+                        return Uni.createFrom().item(new Stopped(false, false));
+                    }
+                    Object[] row = (Object[]) rows.get(0);
+                    int connectorId = ((Number) row[0]).intValue();
+                    String idTag = (String) row[1];
+                    long meterStart = Sql.asLong(row[2]);
+                    if (Boolean.TRUE.equals(row[3])) {
+                        return Uni.createFrom().item(new Stopped(true, false));
+                    }
+                    String reason = stop.reason() != null ? stop.reason() : "Local";
+                    long energy = Math.max(0, stop.meterStop() - meterStart);
+                    return Sql.update("""
+                            UPDATE ocpp_transaction SET stopped_at = ?2, meter_stop_wh = ?3, stop_reason = ?4,
+                                stop_id_tag = ?5 WHERE id = ?1""", stop.transactionId(), stop.timestamp(),
+                            stop.meterStop(), reason, stop.idTag())
+                            .chain(() -> insertMeterValues(chargePointId, connectorId, stop.transactionId(),
+                                    stop.transactionData(), 0))
+                            .chain(() -> outbox.append(GatewayEvents.STREAM, GatewayEvents.TRANSACTION_STOPPED,
+                                    chargePointId, new GatewayEvents.TransactionStopped(chargePointId, connectorId,
+                                            stop.transactionId(), stop.idTag() != null ? stop.idTag() : idTag,
+                                            meterStart, stop.meterStop(), energy, stop.timestamp(), reason)))
+                            .replaceWith(new Stopped(true, true));
+                });
+    }
+
+    /** The hot path: one insert and one event per MeterValue of the message, in one transaction, nothing read. */
+    @WithTransaction
+    public Uni<Void> meterValues(String chargePointId, MeterValuesRequest request) {
+        return insertMeterValues(chargePointId, request.connectorId(), request.transactionId(), request.meterValue(), 0)
+                .chain(() -> publishMeterValues(chargePointId, request, 0));
+    }
+
+    private Uni<Void> publishMeterValues(String chargePointId, MeterValuesRequest request, int index) {
+        if (index >= request.meterValue().size()) {
+            return Uni.createFrom().voidItem();
+        }
+        MeterValue value = request.meterValue().get(index);
+        return outbox.append(GatewayEvents.STREAM, GatewayEvents.METER_VALUES, chargePointId,
+                        new GatewayEvents.MeterValues(chargePointId, request.connectorId(), request.transactionId(),
+                                value.timestamp(), value.energyRegisterWh(), value.powerW(), value.socPercent()))
+                .chain(() -> publishMeterValues(chargePointId, request, index + 1));
+    }
+
+    private Uni<Void> insertMeterValues(String chargePointId, int connectorId, Long transactionId,
+            List<MeterValue> values, int index) {
+        if (index >= values.size()) {
+            return Uni.createFrom().voidItem();
+        }
+        MeterValue value = values.get(index);
+        return Sql.update(INSERT_METER_VALUE, chargePointId, connectorId, transactionId, value.timestamp(),
+                        value.energyRegisterWh(), value.powerW(), value.socPercent(), json(value))
+                .chain(() -> insertMeterValues(chargePointId, connectorId, transactionId, values, index + 1));
+    }
+
+    private String json(MeterValue value) {
+        try {
+            return mapper.writeValueAsString(value.raw());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
