@@ -91,8 +91,8 @@ class StationSimulatorTest {
         CentralSystemStub.Received second = cs.await("BOOT-1", "Heartbeat", WAIT);
         double afterBoot = (first.atNanos() - boot.atNanos()) / 1e9;
         double between = (second.atNanos() - first.atNanos()) / 1e9;
-        assertTrue(afterBoot > 0.8 && afterBoot < 1.6, "first heartbeat " + afterBoot + " s after boot");
-        assertTrue(between > 0.8 && between < 1.3, "heartbeats " + between + " s apart");
+        assertTrue(afterBoot > 0.8 && afterBoot < 2.0, "first heartbeat " + afterBoot + " s after boot");
+        assertTrue(between > 0.8 && between < 1.6, "heartbeats " + between + " s apart");
     }
 
     @Test
@@ -109,7 +109,7 @@ class StationSimulatorTest {
 
         CentralSystemStub.Received second = cs.await("PEND-1", "BootNotification", WAIT);
         double gap = (second.atNanos() - first.atNanos()) / 1e9;
-        assertTrue(gap > 0.8 && gap < 1.8, "boot retried after " + gap + " s");
+        assertTrue(gap > 0.8 && gap < 2.5, "boot retried after " + gap + " s");
         cs.await("PEND-1", "StatusNotification", WAIT);
         List<String> order = cs.all("PEND-1").stream().map(CentralSystemStub.Received::action).toList();
         assertEquals(List.of("BootNotification", "BootNotification"), order.subList(0, 2), order.toString());
