@@ -39,6 +39,7 @@ public final class SimulatedStation implements WebSocketLink.Events {
     public static final String SUBPROTOCOL = "ocpp1.6";
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     private static final Duration DEFAULT_BOOT_RETRY = Duration.ofSeconds(30);
+    private static final int MAX_QUEUED = 10_000;
 
     enum Registration { OFFLINE, BOOTING, PENDING, ACCEPTED, REJECTED }
 
@@ -176,9 +177,16 @@ public final class SimulatedStation implements WebSocketLink.Events {
             opened.close(1001, "going away", CLOSE_GRACE);
             return;
         }
+        metrics.connected();
+        if (!opened.isOpen()) {
+            // Closed by the server before this task ran; its close event was ignored as it came from no known link.
+            metrics.disconnected(1006);
+            log.info(id, "connection closed right after the handshake");
+            afterConnectionLoss();
+            return;
+        }
         link = opened;
         reconnectAttempts = 0;
-        metrics.connected();
         if (!SUBPROTOCOL.equals(opened.subprotocol())) {
             metrics.protocolViolation("subprotocolNotNegotiated");
             log.warn(id, "server did not select subprotocol " + SUBPROTOCOL + " (got '" + opened.subprotocol() + "')");
@@ -438,6 +446,16 @@ public final class SimulatedStation implements WebSocketLink.Events {
         if (stopped || !sendable) {
             call.onFailure.accept("offline");
             return;
+        }
+        if (outbox.size() >= MAX_QUEUED) {
+            // A long outage: give up the oldest periodic sample rather than grow without bound.
+            for (Iterator<OutgoingCall> it = outbox.iterator(); it.hasNext(); ) {
+                if ("MeterValues".equals(it.next().action)) {
+                    it.remove();
+                    log.warn(id, "offline queue full, dropped the oldest MeterValues");
+                    break;
+                }
+            }
         }
         outbox.addLast(call);
         pump();
