@@ -82,6 +82,7 @@ jar_of() { echo "$ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
 SIMULATOR_JAR="$ROOT/deploy/station-simulator/target/station-simulator.jar"
 missing=0
 for service in "${SERVICES[@]}"; do [ -f "$(jar_of "$service")" ] || missing=1; done
+[ -f "$SIMULATOR_JAR" ] || missing=1
 if [ "$BUILD" = always ] || { [ "$BUILD" = auto ] && [ "$missing" = 1 ]; }; then
   say "building the services (./mvnw package -DskipTests)"
   (cd "$ROOT" && ./mvnw -q -B package -DskipTests) || die "build failed"
@@ -146,7 +147,7 @@ for service in station-gateway payment-service charging-service; do wait_ready "
 say "all four services are ready"
 
 # --- Simulated stations ------------------------------------------------------------------------------------------
-if [ "$STATIONS" -gt 0 ] && [ -f "$ROOT/deploy/local-stations.sh" ]; then
+if [ "$STATIONS" -gt 0 ]; then
   # shellcheck disable=SC1091
   . "$ROOT/deploy/local-stations.sh"
 fi
