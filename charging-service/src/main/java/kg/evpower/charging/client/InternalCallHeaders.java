@@ -6,14 +6,21 @@ import jakarta.ws.rs.core.MultivaluedMap;
 
 import io.quarkus.rest.client.reactive.ReactiveClientHeadersFactory;
 import io.smallrye.mutiny.Uni;
+import kg.evpower.platform.auth.ServiceTokens;
 import kg.evpower.platform.correlation.CorrelationId;
 
 /**
- * Headers of every call to another service's {@code /internal/**}: the correlation id, and (once the platform's
- * {@code kg.evpower.platform.auth.ServiceTokens} is released) the service token. This is the one place to wire it.
+ * Headers of every call to another service's {@code /internal/**}: this service's token from security-service
+ * (platform {@link ServiceTokens}, cached and renewed) and the correlation id.
  */
 @ApplicationScoped
 public class InternalCallHeaders extends ReactiveClientHeadersFactory {
+
+    private final ServiceTokens tokens;
+
+    InternalCallHeaders(ServiceTokens tokens) {
+        this.tokens = tokens;
+    }
 
     @Override
     public Uni<MultivaluedMap<String, String>> getHeaders(MultivaluedMap<String, String> incoming,
@@ -23,6 +30,9 @@ public class InternalCallHeaders extends ReactiveClientHeadersFactory {
         if (correlationId != null) {
             headers.add(CorrelationId.HEADER, correlationId);
         }
-        return Uni.createFrom().item(headers);
+        return tokens.authorizationHeader().map(bearer -> {
+            headers.add("Authorization", bearer);
+            return headers;
+        });
     }
 }

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import kg.evpower.platform.testing.TestServiceTokens;
 
 /**
  * HTTP peers answering station-gateway's and payment-service's internal APIs as docs/contracts.md describes, on free
@@ -69,6 +70,9 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.rest-client.station-gateway.url", "http://127.0.0.1:" + gateway.actualPort());
         config.put("quarkus.rest-client.payment-service.url", "http://127.0.0.1:" + payment.actualPort());
+        // security-service's token endpoint, answered by the gateway peer with a token signed by the platform test key
+        config.put("evpower.service-auth.client-secret", "test-only-" + RUN);
+        config.put("evpower.service-auth.token-url", "http://127.0.0.1:" + gateway.actualPort() + "/auth/service-token");
         config.put("evpower.charging.streams.gateway", "evpower.gateway.v1.test-" + RUN);
         config.put("evpower.charging.streams.charging", "evpower.charging.v1.test-" + RUN);
         return config;
@@ -105,9 +109,28 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
         return COMMANDS.stream().filter(c -> c.stationId().equals(stationId) && c.action().equals(action)).toList();
     }
 
+    /** What a platform-protected /internal/** endpoint checks first: a service Bearer token. */
+    static boolean unauthenticated(HttpServerRequest req) {
+        String auth = req.getHeader("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ey")) {
+            reply(req, Reply.problem(401, "SERVICE_TOKEN_REQUIRED"));
+            return true;
+        }
+        return false;
+    }
+
     private void gateway(HttpServerRequest req) {
         req.body().onSuccess(buffer -> {
             String path = req.path();
+            if (path.equals("/auth/service-token")) {
+                reply(req, new Reply(200, new JsonObject().put("access_token", TestServiceTokens.token("charging-service",
+                        List.of("service"), "evpower-security", "evpower-internal", 900))
+                        .put("token_type", "Bearer").put("expires_in", 900)));
+                return;
+            }
+            if (unauthenticated(req)) {
+                return;
+            }
             String[] parts = path.split("/");
             if (req.method().name().equals("GET") && path.startsWith("/internal/stations/")) {
                 JsonObject st = STATIONS.get(parts[3]);
@@ -228,6 +251,9 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
 
     private void payment(HttpServerRequest req) {
         req.body().onSuccess(buffer -> {
+            if (unauthenticated(req)) {
+                return;
+            }
             if (paymentDown) {
                 reply(req, Reply.problem(500, "INTERNAL_ERROR"));
                 return;
