@@ -74,6 +74,7 @@ public class AdminAuthenticator {
             String who = jwt.getSubject() != null ? jwt.getSubject() : jwt.getName();
             return new Verdict(true, "admin:" + who, null, true);
         } catch (ParseException e) {
+            io.quarkus.logging.Log.debugf("Admin JWT refused: %s", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             return new Verdict(false, null, "INVALID_ADMIN_TOKEN", true);
         }
     }
