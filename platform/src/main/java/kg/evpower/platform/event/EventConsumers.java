@@ -56,6 +56,15 @@ public class EventConsumers {
         running.clear();
     }
 
+    /** The streams this instance consumes. */
+    public java.util.Set<String> streams() {
+        java.util.Set<String> streams = new java.util.TreeSet<>();
+        for (EventHandler handler : handlers) {
+            streams.add(handler.stream());
+        }
+        return streams;
+    }
+
     /** A consumer for {@code handler} in this service's group; started by the caller. */
     public StreamConsumer create(EventHandler handler) {
         return new StreamConsumer(redis, vertx, mapper, config.consumer(), config.source(), instanceId.value(), handler);

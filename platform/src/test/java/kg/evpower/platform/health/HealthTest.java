@@ -27,7 +27,10 @@ class HealthTest {
 
     @Test
     void metricsAndOpenApiAreServed() {
-        given().when().get("/q/metrics").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("evpower_outbox_pending"))
+                .body(org.hamcrest.Matchers.containsString("evpower_outbox_oldest_age_seconds"))
+                .body(org.hamcrest.Matchers.containsString("evpower_outbox_published_total"));
         given().when().get("/q/openapi?format=json").then().statusCode(200).body("openapi", org.hamcrest.Matchers.startsWith("3."));
     }
 }
