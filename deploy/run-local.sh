@@ -121,6 +121,9 @@ start_service() {
       security-service)
         export EV_SECURITY_SECRET EV_KEY_ENCRYPTION_SECRET EV_ADMIN_KEY
         export EV_SERVICE_SECRET_GATEWAY EV_SERVICE_SECRET_CHARGING EV_SERVICE_SECRET_PAYMENT
+        # Operators' admin tokens come from the same development identity provider (deploy/mint-token.sh --admin).
+        export EV_ADMIN_JWT_PUBLIC_KEY_LOCATION="$EVPOWER_IDP_JWKS_URL" EV_ADMIN_JWT_ISSUER="$EVPOWER_IDP_ISSUER"
+        export EV_TRUSTED_PROXIES=127.0.0.1
         idp_env ;;
       station-gateway) export EVPOWER_SERVICE_SECRET="$GATEWAY_SERVICE_SECRET" ;;
       payment-service) export EVPOWER_SERVICE_SECRET="$PAYMENT_SERVICE_SECRET" ODENGI_PASSWORD ODENGI_WEBHOOK_SECRET; idp_env ;;
@@ -146,6 +149,18 @@ for service in station-gateway payment-service charging-service; do start_servic
 for service in station-gateway payment-service charging-service; do wait_ready "$service"; done
 say "all four services are ready"
 
+# --- API gateway (nginx, when installed; runs without root from a prefix under the local directory) ------------
+NGINX="$(command -v nginx || true)"
+[ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
+GATEWAY_LINE="    API gateway       not started (nginx is not installed)"
+if [ -n "$NGINX" ]; then
+  "$ROOT/deploy/gateway/render.sh" "$LOCAL/gateway" >/dev/null
+  "$NGINX" -p "$LOCAL/gateway" -c "$LOCAL/gateway/nginx.conf" -g 'daemon off;' >"$LOGS/nginx.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 20); do curl -fs http://127.0.0.1:8080/healthz >/dev/null 2>&1 && break; sleep 0.5; done
+  GATEWAY_LINE="    API gateway       http://127.0.0.1:8080   the mobile app's entry (nginx): /api/v1/..., /ocpp/, /ws/"
+fi
+
 # --- Simulated stations ------------------------------------------------------------------------------------------
 if [ "$STATIONS" -gt 0 ]; then
   # shellcheck disable=SC1091
@@ -155,6 +170,7 @@ fi
 cat <<EOF
 
   EvPower is running (logs in $LOGS):
+$GATEWAY_LINE
     station-gateway   http://127.0.0.1:8081   stations: ws://127.0.0.1:8081/ocpp/{chargePointId}
     charging-service  http://127.0.0.1:8082   mobile API /api/v1/charging, /api/v1/locations ...
     payment-service   http://127.0.0.1:8083   mobile API /api/v1/balance, /api/v1/payment ...

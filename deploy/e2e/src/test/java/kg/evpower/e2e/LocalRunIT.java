@@ -42,6 +42,10 @@ class LocalRunIT {
                     + logs(local));
             assertTrue(Processes.waitFor(Duration.ofSeconds(60),
                     () -> Processes.read(output).contains("EvPower is running")), Processes.read(output));
+            boolean gateway = Processes.read(output).contains("API gateway       http://127.0.0.1:8080");
+            if (gateway) {
+                assertTrue(Processes.waitFor(Duration.ofSeconds(10), () -> Processes.listening(8080)), "nginx listens");
+            }
             String env = Processes.read(local.resolve(".env"));
             assertTrue(env.contains("EV_ADMIN_KEY=") && env.contains("EV_KEY_ENCRYPTION_SECRET="), "secrets generated");
             assertFalse(Processes.read(output).contains(env.lines().filter(l -> l.startsWith("EV_ADMIN_KEY="))
@@ -60,6 +64,7 @@ class LocalRunIT {
             for (int port : PORTS.values()) {
                 assertFalse(Processes.listening(port), "port " + port + " is closed after the stop");
             }
+            assertFalse(gateway && Processes.listening(8080), "the API gateway stopped too");
             assertTrue(Processes.read(output).contains("stopped"), Processes.read(output));
         } finally {
             run.descendants().forEach(ProcessHandle::destroyForcibly);
