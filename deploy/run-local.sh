@@ -57,9 +57,17 @@ ODENGI_PASSWORD=$(secret)
 ODENGI_WEBHOOK_SECRET=$(secret)
 EVPOWER_IDP_ISSUER=https://idp.evpower.local
 EVPOWER_IDP_AUDIENCE=evpower-mobile
-EVPOWER_IDP_JWKS_URL=$LOCAL/idp-public.pem
+EVPOWER_IDP_JWKS_URL=$LOCAL/idp-jwks.json
+EVPOWER_IDP_PUBLIC_KEY=$LOCAL/idp-public.pem
 EVPOWER_IDP_PRIVATE_KEY=$LOCAL/idp-private.pem
 EOF
+fi
+if [ ! -f "$LOCAL/idp-jwks.json" ]; then
+  # The public key as a JWKS (what a real identity provider publishes): n = base64url(modulus), e = 65537.
+  modulus=$(openssl rsa -pubin -in "$LOCAL/idp-public.pem" -noout -modulus | cut -d= -f2 | xxd -r -p \
+    | openssl base64 -e -A | tr '+/' '-_' | tr -d '=')
+  printf '{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"evpower-dev-idp","n":"%s","e":"AQAB"}]}\n' \
+    "$modulus" > "$LOCAL/idp-jwks.json"
 fi
 # Read as shell variables, not exported: each service gets only its own secrets (start_service).
 # shellcheck disable=SC1090
@@ -122,11 +130,15 @@ start_service() {
         export EV_SECURITY_SECRET EV_KEY_ENCRYPTION_SECRET EV_ADMIN_KEY
         export EV_SERVICE_SECRET_GATEWAY EV_SERVICE_SECRET_CHARGING EV_SERVICE_SECRET_PAYMENT
         # Operators' admin tokens come from the same development identity provider (deploy/mint-token.sh --admin).
-        export EV_ADMIN_JWT_PUBLIC_KEY_LOCATION="$EVPOWER_IDP_JWKS_URL" EV_ADMIN_JWT_ISSUER="$EVPOWER_IDP_ISSUER"
+        export EV_ADMIN_JWT_PUBLIC_KEY_LOCATION="$LOCAL/idp-public.pem" EV_ADMIN_JWT_ISSUER="$EVPOWER_IDP_ISSUER"
         export EV_TRUSTED_PROXIES=127.0.0.1
         idp_env ;;
       station-gateway) export EVPOWER_SERVICE_SECRET="$GATEWAY_SERVICE_SECRET" ;;
-      payment-service) export EVPOWER_SERVICE_SECRET="$PAYMENT_SERVICE_SECRET" ODENGI_PASSWORD ODENGI_WEBHOOK_SECRET; idp_env ;;
+      payment-service)
+        export EVPOWER_SERVICE_SECRET="$PAYMENT_SERVICE_SECRET" ODENGI_PASSWORD ODENGI_WEBHOOK_SECRET
+        # The O!Dengi simulator inside payment-service stands in for the provider on this machine.
+        export ODENGI_MODE=simulator EVPOWER_PAYMENT_ODENGI_ALLOW_SIMULATOR_IN_PROD=true TRUSTED_PROXIES=127.0.0.1
+        idp_env ;;
       charging-service) export EVPOWER_SERVICE_SECRET="$CHARGING_SERVICE_SECRET"; idp_env ;;
     esac
     exec "$JAVA" ${EVPOWER_JAVA_OPTS:--Xmx384m} -jar "$(jar_of "$service")" >"$LOGS/$service.log" 2>&1
