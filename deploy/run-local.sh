@@ -138,6 +138,7 @@ start_service() {
         export EVPOWER_SERVICE_SECRET="$PAYMENT_SERVICE_SECRET" ODENGI_PASSWORD ODENGI_WEBHOOK_SECRET
         # The O!Dengi simulator inside payment-service stands in for the provider on this machine.
         export ODENGI_MODE=simulator EVPOWER_PAYMENT_ODENGI_ALLOW_SIMULATOR_IN_PROD=true TRUSTED_PROXIES=127.0.0.1
+        export ODENGI_RESULT_URL="$WEBHOOK_BASE/api/v1/payment/webhook"
         idp_env ;;
       charging-service) export EVPOWER_SERVICE_SECRET="$CHARGING_SERVICE_SECRET"; idp_env ;;
     esac
@@ -154,6 +155,11 @@ wait_ready() {
   done
 }
 
+# The API gateway (nginx) is started after the services when it is installed; the provider's callbacks go through it.
+NGINX="$(command -v nginx || true)"
+[ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
+if [ -n "$NGINX" ]; then WEBHOOK_BASE=http://127.0.0.1:8080; else WEBHOOK_BASE=http://127.0.0.1:8083; fi
+
 say "starting security-service first (the others fetch keys and tokens from it)"
 start_service security-service
 wait_ready security-service
@@ -162,8 +168,6 @@ for service in station-gateway payment-service charging-service; do wait_ready "
 say "all four services are ready"
 
 # --- API gateway (nginx, when installed; runs without root from a prefix under the local directory) ------------
-NGINX="$(command -v nginx || true)"
-[ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
 GATEWAY_LINE="    API gateway       not started (nginx is not installed)"
 if [ -n "$NGINX" ]; then
   "$ROOT/deploy/gateway/render.sh" "$LOCAL/gateway" >/dev/null
