@@ -35,6 +35,11 @@ class StationLifecycleTest {
     @TestHTTPResource("/")
     URI base;
 
+    @org.junit.jupiter.api.BeforeEach
+    void serviceToken() {
+        SecurityServiceStub.useServiceToken();
+    }
+
     @Inject
     Pool pool;
 

@@ -92,6 +92,12 @@ public class SecurityServiceStub implements QuarkusTestResourceLifecycleManager 
                 "evpower.service-auth.client-secret", CLIENT_SECRET);
     }
 
+    /** Every /internal/** call of a test carries a valid service token (platform TestServiceTokens). */
+    public static void useServiceToken() {
+        io.restassured.RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
+                .addHeader("Authorization", kg.evpower.platform.testing.TestServiceTokens.bearer()).build();
+    }
+
     @Override
     public void stop() {
         if (vertx != null) {
