@@ -133,7 +133,8 @@ start_service() {
         export EV_ADMIN_JWT_PUBLIC_KEY_LOCATION="$LOCAL/idp-public.pem" EV_ADMIN_JWT_ISSUER="$EVPOWER_IDP_ISSUER"
         export EV_TRUSTED_PROXIES=127.0.0.1
         idp_env ;;
-      station-gateway) export EVPOWER_SERVICE_SECRET="$GATEWAY_SERVICE_SECRET" ;;
+      station-gateway)
+        export EVPOWER_SERVICE_SECRET="$GATEWAY_SERVICE_SECRET" EVPOWER_SECURITY_URL=http://127.0.0.1:8084 ;;
       payment-service)
         export EVPOWER_SERVICE_SECRET="$PAYMENT_SERVICE_SECRET" ODENGI_PASSWORD ODENGI_WEBHOOK_SECRET
         # The O!Dengi simulator inside payment-service stands in for the provider on this machine.

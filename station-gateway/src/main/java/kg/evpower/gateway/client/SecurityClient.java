@@ -19,6 +19,7 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import kg.evpower.gateway.config.GatewayConfig;
+import kg.evpower.platform.auth.ServiceTokens;
 
 /**
  * security-service's internal credential check ({@code POST /internal/charge-points/{cpId}/authenticate}). Not retried:
@@ -47,11 +48,13 @@ public class SecurityClient {
     private final HttpClient http;
     private final GatewayConfig config;
     private final ObjectMapper mapper;
+    private final ServiceTokens tokens;
 
-    SecurityClient(Vertx vertx, GatewayConfig config, ObjectMapper mapper) {
+    SecurityClient(Vertx vertx, GatewayConfig config, ObjectMapper mapper, ServiceTokens tokens) {
         this.http = vertx.createHttpClient();
         this.config = config;
         this.mapper = mapper;
+        this.tokens = tokens;
     }
 
     @Timeout(value = 3, unit = ChronoUnit.SECONDS)
@@ -61,11 +64,16 @@ public class SecurityClient {
         String base = config.auth().securityUrl().toString().replaceAll("/+$", "");
         String url = base + "/internal/charge-points/" + urlEncode(cpId) + "/authenticate";
         String body = new JsonObject().put("password", password).put("sourceAddress", sourceAddress).encode();
-        return http.request(new RequestOptions()
+        return tokens.authorizationHeader().chain(authorization -> http.request(new RequestOptions()
                         .setMethod(HttpMethod.POST).setAbsoluteURI(url).setTimeout(config.auth().timeout().toMillis())
-                        .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json"))
+                        .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json")
+                        .putHeader("Authorization", authorization)))
                 .chain(request -> request.send(Buffer.buffer(body)))
                 .chain(response -> response.body().map(buffer -> {
+                    if (response.statusCode() == 401) {
+                        // Our token was refused (e.g. security-service rotated its keys): fetch a new one next time.
+                        tokens.invalidate();
+                    }
                     if (response.statusCode() != 200) {
                         throw new SecurityServiceException("security-service answered " + response.statusCode());
                     }

@@ -62,6 +62,11 @@ public class SecurityServiceStub implements QuarkusTestResourceLifecycleManager 
                 return;
             }
             CALLS.incrementAndGet();
+            if (!("Bearer " + TOKEN).equals(request.getHeader("Authorization"))) {
+                // Like the real security-service: /internal/** needs the service token.
+                request.response().setStatusCode(401).end();
+                return;
+            }
             if (failing) {
                 request.response().setStatusCode(500).end();
                 return;
