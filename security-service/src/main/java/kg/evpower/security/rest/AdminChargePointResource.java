@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import io.smallrye.mutiny.Uni;
-import kg.evpower.security.domain.ChargePoint;
 import kg.evpower.security.domain.ChargePointStatus;
 import kg.evpower.security.service.ChargePointService;
 
@@ -51,10 +50,10 @@ public class AdminChargePointResource {
             Instant statusChangedAt, Instant registeredAt, Instant updatedAt, Instant lastAuthenticatedAt,
             Instant deregisteredAt, int tokenVersion) {
 
-        static ChargePointView of(ChargePoint cp) {
-            return new ChargePointView(cp.cpId, cp.location, cp.metadata, cp.status.name(), cp.statusReason,
-                    cp.statusChangedAt, cp.registeredAt, cp.updatedAt, cp.lastAuthenticatedAt, cp.deregisteredAt,
-                    cp.tokenVersion);
+        static ChargePointView of(ChargePointService.ChargePointInfo cp) {
+            return new ChargePointView(cp.cpId(), cp.location(), cp.metadata(), cp.status().name(), cp.statusReason(),
+                    cp.statusChangedAt(), cp.registeredAt(), cp.updatedAt(), cp.lastAuthenticatedAt(), cp.deregisteredAt(),
+                    cp.tokenVersion());
         }
     }
 

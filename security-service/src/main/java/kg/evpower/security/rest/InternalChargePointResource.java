@@ -44,14 +44,14 @@ public class InternalChargePointResource {
         String password = Require.text(request.password(), "password");
         String source = Require.optionalText(request.sourceAddress(), "sourceAddress", 64);
         // The station's address as the gateway saw it; the gateway's own address when it sent none.
-        Caller station = new Caller("gateway", source != null ? source : caller.sourceAddress());
+        Caller station = new Caller(caller.caller().actor(), source != null ? source : caller.sourceAddress());
         return service.authenticate(cpId, password, station, "AUTH_BASIC").map(r -> new AuthenticateResponse(cpId,
                 r.known(), r.authenticated(), r.known() ? r.status().name() : "UNKNOWN", r.lockedOut()));
     }
 
     @GET
     public Uni<ChargePointResponse> get(@PathParam("cpId") String cpId) {
-        return service.get(cpId).map(cp -> new ChargePointResponse(cp.cpId, cp.status.name(), cp.statusReason, cp.location,
-                cp.updatedAt));
+        return service.get(cpId).map(cp -> new ChargePointResponse(cp.cpId(), cp.status().name(), cp.statusReason(),
+                cp.location(), cp.updatedAt()));
     }
 }

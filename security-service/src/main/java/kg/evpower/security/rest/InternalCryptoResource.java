@@ -43,7 +43,7 @@ public class InternalCryptoResource {
     @Path("/encrypt")
     public Uni<EncryptResponse> encrypt(@PathParam("cpId") String cpId, EncryptRequest request) {
         Require.body(request);
-        return keys.encrypt(cpId, Require.text(request.plaintext(), "plaintext"), caller.caller().as("service"))
+        return keys.encrypt(cpId, Require.text(request.plaintext(), "plaintext"), caller.caller())
                 .map(e -> new EncryptResponse(e.cpId(), e.keyVersion(), e.payload()));
     }
 
@@ -51,7 +51,7 @@ public class InternalCryptoResource {
     @Path("/decrypt")
     public Uni<DecryptResponse> decrypt(@PathParam("cpId") String cpId, DecryptRequest request) {
         Require.body(request);
-        return keys.decrypt(cpId, Require.text(request.payload(), "payload"), caller.caller().as("service"))
+        return keys.decrypt(cpId, Require.text(request.payload(), "payload"), caller.caller())
                 .map(d -> new DecryptResponse(d.cpId(), d.keyVersion(), d.plaintext()));
     }
 }

@@ -7,6 +7,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import kg.evpower.platform.auth.ServiceAuthFilter;
+import kg.evpower.platform.auth.ServiceTokenVerifier;
 import kg.evpower.platform.problem.Problems;
 import kg.evpower.security.config.SecurityConfig;
 import kg.evpower.security.service.AdminAuthenticator;
@@ -48,6 +50,11 @@ public class SecurityRequestFilter {
         String source = addresses.resolve(peer, request.getHeader("X-Forwarded-For"));
         requestCaller.sourceAddress(source);
         String path = context.getUriInfo().getPath();
+        if (path.startsWith("/internal/")
+                && context.getProperty(ServiceAuthFilter.CALLER) instanceof ServiceTokenVerifier.Caller service) {
+            // Runs after the platform's ServiceAuthFilter (priority AUTHENTICATION): the verified service.
+            requestCaller.actor("service:" + service.subject());
+        }
         if (path.startsWith("/auth/")) {
             return limit("auth", source, config.rateLimit().authPerMinute());
         }

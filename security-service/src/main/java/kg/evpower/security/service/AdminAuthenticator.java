@@ -74,7 +74,11 @@ public class AdminAuthenticator {
             String who = jwt.getSubject() != null ? jwt.getSubject() : jwt.getName();
             return new Verdict(true, "admin:" + who, null, true);
         } catch (ParseException e) {
-            io.quarkus.logging.Log.debugf("Admin JWT refused: %s", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            // jose4j error codes only: its messages can contain the token itself.
+            String codes = e.getCause() instanceof org.jose4j.jwt.consumer.InvalidJwtException invalid
+                    ? invalid.getErrorDetails().stream().map(d -> String.valueOf(d.getErrorCode())).toList().toString()
+                    : e.getCause() != null ? e.getCause().getClass().getSimpleName() : "parse";
+            io.quarkus.logging.Log.infof("Admin JWT refused (jose4j error codes %s)", codes);
             return new Verdict(false, null, "INVALID_ADMIN_TOKEN", true);
         }
     }
@@ -82,14 +86,39 @@ public class AdminAuthenticator {
     private DefaultJWTParser parser() {
         DefaultJWTParser p = parser;
         if (p == null) {
-            JWTAuthContextInfo info = new JWTAuthContextInfo(config.adminJwt().publicKeyLocation().orElseThrow(),
-                    config.adminJwt().issuer().orElse(null));
+            String location = config.adminJwt().publicKeyLocation().orElseThrow();
+            JWTAuthContextInfo info = new JWTAuthContextInfo();
+            if (location.startsWith("http:") || location.startsWith("https:")) {
+                info.setPublicKeyLocation(location); // SmallRye fetches and caches the PEM/JWK/JWKS
+            } else {
+                info.setPublicKeyContent(readLocal(location)); // read once here (worker thread)
+            }
+            config.adminJwt().issuer().ifPresent(info::setIssuedBy);
             info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256, SignatureAlgorithm.PS256));
             info.setRequireNamedPrincipal(false);
             p = new DefaultJWTParser(info);
             parser = p;
         }
         return p;
+    }
+
+    /** {@code classpath:...}, {@code file:...} or a plain path. */
+    private static String readLocal(String location) {
+        try {
+            if (location.startsWith("classpath:")) {
+                String path = location.substring("classpath:".length()).replaceFirst("^/", "");
+                try (java.io.InputStream in = AdminAuthenticator.class.getClassLoader().getResourceAsStream(path)) {
+                    if (in == null) {
+                        throw new IllegalStateException("admin JWT key not found on the classpath: " + path);
+                    }
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            String path = location.startsWith("file:") ? location.substring("file:".length()) : location;
+            return java.nio.file.Files.readString(java.nio.file.Path.of(path), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("admin JWT key cannot be read from " + location, e);
+        }
     }
 
     private static byte[] digest(String value) {

@@ -41,6 +41,17 @@ public class ChargePointService {
     public record StatusChange(String cpId, ChargePointStatus status, ChargePointStatus previousStatus, String message) {
     }
 
+    /** What callers outside service/ see of a charge point (never its credential hash). */
+    public record ChargePointInfo(String cpId, String location, String metadata, ChargePointStatus status,
+            String statusReason, Instant statusChangedAt, Instant registeredAt, Instant updatedAt,
+            Instant lastAuthenticatedAt, Instant deregisteredAt, int tokenVersion) {
+
+        static ChargePointInfo of(ChargePoint cp) {
+            return new ChargePointInfo(cp.cpId, cp.location, cp.metadata, cp.status, cp.statusReason, cp.statusChangedAt,
+                    cp.registeredAt, cp.updatedAt, cp.lastAuthenticatedAt, cp.deregisteredAt, cp.tokenVersion);
+        }
+    }
+
     /** The result of checking a password: whether the charge point is known, the password right, and its status. */
     public record AuthResult(String cpId, boolean known, boolean authenticated, ChargePointStatus status, boolean lockedOut,
             int tokenVersion) {
@@ -101,17 +112,18 @@ public class ChargePointService {
                 })).replaceWith(new Credentials(registration.cpId(), key)));
     }
 
-    public Uni<List<ChargePoint>> list(ChargePointStatus status, int offset, int limit) {
-        return repository.list(status, offset, limit);
+    public Uni<List<ChargePointInfo>> list(ChargePointStatus status, int offset, int limit) {
+        return repository.list(status, offset, limit).map(rows -> rows.stream().map(ChargePointInfo::of).toList());
     }
 
     public Uni<Long> count(ChargePointStatus status) {
         return repository.countWith(status);
     }
 
-    public Uni<ChargePoint> get(String cpId) {
+    public Uni<ChargePointInfo> get(String cpId) {
         return repository.find(cpId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("CHARGE_POINT_NOT_FOUND", "No charge point " + cpId));
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("CHARGE_POINT_NOT_FOUND", "No charge point " + cpId))
+                .map(ChargePointInfo::of);
     }
 
     /** A new authorization key; every token issued before is revoked (token version + 1). Refused for REVOKED. */
