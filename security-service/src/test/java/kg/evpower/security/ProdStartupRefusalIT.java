@@ -25,7 +25,7 @@ class ProdStartupRefusalIT {
     private record Run(int exit, String log) {
     }
 
-    private static Run start(Map<String, String> secrets) throws Exception {
+    private static ProcessBuilder builder(Map<String, String> secrets) {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertTrue(Files.exists(jar), "package the service first: " + jar.toAbsolutePath());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -38,6 +38,11 @@ class ProdStartupRefusalIT {
         env.put("QUARKUS_HIBERNATE_ORM_SCHEMA_MANAGEMENT_STRATEGY", "none");
         env.put("EVPOWER_LOG_JSON", "false");
         env.putAll(secrets);
+        return builder;
+    }
+
+    private static Run start(Map<String, String> secrets) throws Exception {
+        ProcessBuilder builder = builder(secrets);
         File log = Files.createTempFile("security-prod-start", ".log").toFile();
         builder.redirectErrorStream(true).redirectOutput(log);
         Process process = builder.start();
@@ -46,6 +51,57 @@ class ProdStartupRefusalIT {
             throw new AssertionError("the service did not stop within 90 s: " + Files.readString(log.toPath()));
         }
         return new Run(process.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
+    }
+
+    /** The test profile's values: valid for the policy, and the ones the test database's signing key is wrapped with. */
+    private static Map<String, String> testSecrets() {
+        Map<String, String> secrets = new java.util.HashMap<>();
+        secrets.put("EV_SECURITY_SECRET", "test-only-security-secret-0123456789abcdef");
+        secrets.put("EV_KEY_ENCRYPTION_SECRET", "test-only-key-encryption-secret-012345678");
+        secrets.put("EV_ADMIN_KEY", "test-only-admin-key-0123456789abcdefghijk");
+        secrets.put("EV_SERVICE_SECRET_GATEWAY", "test-only-gateway-secret-0123456789abcdef");
+        secrets.put("EV_SERVICE_SECRET_CHARGING", "test-only-charging-secret-0123456789abcde");
+        secrets.put("EV_SERVICE_SECRET_PAYMENT", "test-only-payment-secret-0123456789abcdef");
+        return secrets;
+    }
+
+    @Test
+    void startsWithGoodSecretsAndServesItsKeys() throws Exception {
+        ProcessBuilder builder = builder(testSecrets());
+        File log = Files.createTempFile("security-prod-good", ".log").toFile();
+        builder.redirectErrorStream(true).redirectOutput(log);
+        Process process = builder.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            java.util.regex.Matcher port = null;
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                port = java.util.regex.Pattern.compile("Listening on: http://[^:]+:(\\d+)").matcher(Files.readString(log.toPath()));
+                if (port.find()) {
+                    break;
+                }
+                port = null;
+                Thread.sleep(200);
+            }
+            assertTrue(port != null, "the service did not start:\n" + Files.readString(log.toPath()));
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/.well-known/jwks.json")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(response.statusCode() == 200 && response.body().contains("\"P-256\""), response.body());
+        } finally {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void refusesASecuritySecretThatDoesNotOpenTheStoredSigningKey() throws Exception {
+        Map<String, String> secrets = testSecrets();
+        secrets.put("EV_SECURITY_SECRET", "Qw3r-another-security-secret-for-this-test-9");
+        Run run = start(secrets);
+        assertNotEquals(0, run.exit(), run.log());
+        assertTrue(run.log().contains("EV_SECURITY_SECRET differs from the one it was stored with"), run.log());
     }
 
     @Test

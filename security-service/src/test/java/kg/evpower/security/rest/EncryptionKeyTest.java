@@ -165,7 +165,7 @@ class EncryptionKeyTest {
         admin().get("/security/status/" + cpId).then().body("communication_status", equalTo("ENCRYPTION_ERROR"))
                 .body("display_state", equalTo("ENCRYPTION_ERROR"));
         assertEquals(7, count(pool, "SELECT count(*) FROM audit_event WHERE cp_id = $1 AND action = 'CRYPTO'"
-                + " AND outcome = 'FAILURE'", cpId));
+                + " AND outcome = 'FAILURE' AND actor = 'service:station-gateway'", cpId));
 
         // The next success clears them.
         decrypt(cpId, payload).statusCode(200);
