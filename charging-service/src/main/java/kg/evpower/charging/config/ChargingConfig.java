@@ -18,6 +18,13 @@ public interface ChargingConfig {
 
     Jobs jobs();
 
+    Live live();
+
+    RateLimit rateLimit();
+
+    /** Mobile app versions per platform (issue 10, "App support"). */
+    App app();
+
     interface Streams {
         @WithDefault("evpower.gateway.v1")
         String gateway();
@@ -90,5 +97,41 @@ public interface ChargingConfig {
         /** Stored idempotent answers are kept this long. */
         @WithDefault("7d")
         Duration idempotencyRetention();
+    }
+
+    interface Live {
+        /** Redis pub/sub channel every replica publishes live updates to and subscribes to. */
+        @WithDefault("evpower.charging.live")
+        String channel();
+
+        /** Concurrent app sockets of one client on this replica (A2: 10); more are closed with 1013. */
+        @WithDefault("10")
+        int maxSocketsPerClient();
+    }
+
+    interface RateLimit {
+        /** Start/stop requests per authenticated client per minute (RATE_LIMIT_CRITICAL_PER_MINUTE). */
+        @WithDefault("10")
+        int criticalPerMinute();
+
+        /** How long the limiter waits for Redis before refusing (fail closed). */
+        @WithDefault("1s")
+        Duration timeout();
+    }
+
+    interface App {
+        Platform ios();
+
+        Platform android();
+
+        interface Platform {
+            @WithDefault("1.0.0")
+            String latestVersion();
+
+            @WithDefault("1.0.0")
+            String minSupportedVersion();
+
+            String storeUrl();
+        }
     }
 }

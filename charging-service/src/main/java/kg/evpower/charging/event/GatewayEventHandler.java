@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import kg.evpower.charging.config.ChargingConfig;
+import kg.evpower.charging.live.LiveStatus;
 import kg.evpower.charging.service.StationEventsService;
 import kg.evpower.platform.event.EventEnvelope;
 import kg.evpower.platform.event.EventHandler;
@@ -14,10 +15,12 @@ public class GatewayEventHandler implements EventHandler {
 
     private final StationEventsService stations;
     private final ChargingConfig config;
+    private final LiveStatus live;
 
-    GatewayEventHandler(StationEventsService stations, ChargingConfig config) {
+    GatewayEventHandler(StationEventsService stations, ChargingConfig config, LiveStatus live) {
         this.stations = stations;
         this.config = config;
+        this.live = live;
     }
 
     @Override
@@ -34,11 +37,14 @@ public class GatewayEventHandler implements EventHandler {
             case "gateway.transaction.started" -> stations.transactionStarted(event.data());
             case "gateway.meter.values" -> stations.meterValues(event.data());
             case "gateway.transaction.stopped" -> stations.transactionStopped(event.data());
-            case "gateway.connector.status-changed" -> stations.connectorStatus(event.data());
+            case "gateway.connector.status-changed" -> stations.connectorStatus(event.data())
+                    .call(() -> live.connectorChanged(event.data().path("chargePointId").asText(),
+                            event.data().path("connectorId").asInt()));
             case "gateway.station.connected" -> stations.stationPresence(event.data().path("chargePointId").asText(),
-                    true, event.occurredAt());
+                    true, event.occurredAt()).call(() -> live.stationChanged(event.data().path("chargePointId").asText()));
             case "gateway.station.disconnected" -> stations.stationPresence(
-                    event.data().path("chargePointId").asText(), false, event.occurredAt());
+                    event.data().path("chargePointId").asText(), false, event.occurredAt())
+                    .call(() -> live.stationChanged(event.data().path("chargePointId").asText()));
             default -> Uni.createFrom().voidItem();
         };
     }

@@ -75,6 +75,8 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
         config.put("evpower.service-auth.token-url", "http://127.0.0.1:" + gateway.actualPort() + "/auth/service-token");
         config.put("evpower.charging.streams.gateway", "evpower.gateway.v1.test-" + RUN);
         config.put("evpower.charging.streams.charging", "evpower.charging.v1.test-" + RUN);
+        config.put("evpower.charging.streams.payment", "evpower.payment.v1.test-" + RUN);
+        config.put("evpower.charging.live.channel", "evpower.charging.live.test-" + RUN);
         return config;
     }
 
