@@ -39,8 +39,9 @@ class AdminAuthTest {
     }
 
     static String adminJwt(Set<String> groups) throws Exception {
+        // With a kid header, as deploy/mint-token.sh --admin makes them (the PEM key itself has none).
         return Jwt.issuer("https://idp.test.evpower.kg").subject("operator-aida").groups(groups).expiresIn(300)
-                .sign(adminIdpKey());
+                .jws().keyId("evpower-dev-idp").sign(adminIdpKey());
     }
 
     @Test
