@@ -27,6 +27,14 @@ public interface PaymentConfig {
 
     Obank obank();
 
+    RateLimit rateLimit();
+
+    interface RateLimit {
+        /** RATE_LIMIT_CRITICAL_PER_MINUTE: top-ups per authenticated client and minute. */
+        @WithDefault("10")
+        int criticalPerMinute();
+    }
+
     interface Odengi {
         /** {@code live}: the provider at {@link #apiUrl()}; {@code simulator}: the in-process simulator. */
         @WithDefault("live")
@@ -107,5 +115,38 @@ public interface PaymentConfig {
         /** OBANK_ENABLED: card and token payments; off answers {@code not_available}. */
         @WithDefault("false")
         boolean enabled();
+
+        /** OBANK_API_URL: the bank's XML endpoint; https only. */
+        Optional<String> apiUrl();
+
+        /** OBANK_CERT_PATH: PKCS#12 client certificate and key for mutual TLS (never in the repository). */
+        Optional<String> certPath();
+
+        /** OBANK_CERT_PASSWORD. */
+        Optional<String> certPassword();
+
+        /** OBANK_TRUST_STORE_PATH: PKCS#12 with the CA of the bank's server certificate; the JDK's CAs when unset. */
+        Optional<String> trustStorePath();
+
+        /** OBANK_TRUST_STORE_PASSWORD. */
+        Optional<String> trustStorePassword();
+
+        /** OBANK_POINT_ID. */
+        @WithDefault("evpower-test-point")
+        String pointId();
+
+        /** OBANK_SERVICE_ID. */
+        @WithDefault("evpower-test-service")
+        String serviceId();
+
+        /** OBANK_WEBHOOK_SECRET: HMAC-SHA256 key of the bank's notification signature. */
+        Optional<String> webhookSecret();
+
+        /** OBANK_WEBHOOK_IPS: the only sources the notification is accepted from (empty: none). */
+        Optional<List<String>> webhookIps();
+
+        /** Connect and idle timeout of one call to the bank. */
+        @WithDefault("10s")
+        Duration timeout();
     }
 }

@@ -22,6 +22,10 @@ public final class TopupDtos {
     public record TopupClosedEvent(String clientId, String invoiceId) {
     }
 
+    /** Event data of {@code payment.receivable.settled}: a later top-up paid (part of) the client's receivable. */
+    public record ReceivableSettledEvent(String clientId, String invoiceId, long amount, long remaining) {
+    }
+
     /** One wallet movement for the history. */
     public record Movement(long entryId, String kind, String reference, Instant createdAt, long delta, long balanceAfter,
             Long requestedAmount, String topupStatus, String provider, Instant completedAt) {

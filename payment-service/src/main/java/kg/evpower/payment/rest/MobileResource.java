@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.Produces;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -23,6 +24,10 @@ import kg.evpower.payment.config.PaymentConfig;
 import kg.evpower.payment.domain.Money;
 import kg.evpower.payment.domain.TopupDtos.Movement;
 import kg.evpower.payment.domain.TopupDtos.Topup;
+import kg.evpower.payment.client.ObankClient;
+import kg.evpower.payment.domain.Card;
+import kg.evpower.payment.service.CriticalRateLimiter;
+import kg.evpower.payment.service.ObankService;
 import kg.evpower.payment.service.TopupService;
 import kg.evpower.payment.service.WalletService;
 
@@ -39,26 +44,31 @@ public class MobileResource {
     private final TopupService topups;
     private final WalletService wallets;
     private final PaymentConfig config;
+    private final CriticalRateLimiter limiter;
+    private final ObankService obank;
+    private final ObjectMapper mapper;
 
-    MobileResource(MobileUser user, TopupService topups, WalletService wallets, PaymentConfig config) {
+    MobileResource(MobileUser user, TopupService topups, WalletService wallets, PaymentConfig config,
+            CriticalRateLimiter limiter, ObankService obank, ObjectMapper mapper) {
         this.user = user;
         this.topups = topups;
         this.wallets = wallets;
         this.config = config;
+        this.limiter = limiter;
+        this.obank = obank;
+        this.mapper = mapper;
     }
 
     @POST
     @Path("/balance/topup-qr")
     public Uni<Map<String, Object>> topupQr(JsonNode body) {
         String clientId = user.clientId();
+        return limiter.check(clientId).chain(() -> createQr(clientId, body));
+    }
+
+    private Uni<Map<String, Object>> createQr(String clientId, JsonNode body) {
         long amount = amountOf(body);
-        String description = null;
-        if (body != null && body.hasNonNull("description")) {
-            if (!body.get("description").isTextual() || body.get("description").asText().length() > 500) {
-                throw new MobileException(400, "validation_error", "description must be text of at most 500 characters.");
-            }
-            description = body.get("description").asText();
-        }
+        String description = descriptionOf(body);
         return topups.createQr(clientId, amount, description)
                 .onFailure(f -> !(f instanceof MobileException)).transform(MobileResource::providerFailure)
                 .chain(topup -> wallets.wallet(clientId).map(wallet -> {
@@ -78,6 +88,16 @@ public class MobileResource {
                     answer.put("invoice_lifetime_seconds", config.odengi().invoiceLifetime().toSeconds());
                     return answer;
                 }));
+    }
+
+    static String descriptionOf(JsonNode body) {
+        if (body != null && body.hasNonNull("description")) {
+            if (!body.get("description").isTextual() || body.get("description").asText().length() > 500) {
+                throw new MobileException(400, "validation_error", "description must be text of at most 500 characters.");
+            }
+            return body.get("description").asText();
+        }
+        return null;
     }
 
     /** Som > 0, at most {@code max-topup-som}, at most two decimals; JSON number or numeric string, never a double. */
@@ -262,35 +282,138 @@ public class MobileResource {
         return row;
     }
 
-    // OBANK card and token payments (seed A3.2/A3.3): behind OBANK_ENABLED, which is off; nothing card-related is read.
+    // OBANK card and token payments (seed A3.2/A3.3) behind OBANK_ENABLED. Off: 503 not_available and the body is never
+    // read. On: card data lives only in this request's memory on its way to the bank (never stored, never logged).
     @POST
     @Path("/balance/topup-card")
-    public Map<String, Object> topupCard() {
-        return obank();
+    public Uni<Map<String, Object>> topupCard(byte[] body) {
+        return cardPayment(body);
     }
 
     @POST
     @Path("/payment/h2h-payment")
-    public Map<String, Object> h2hPayment() {
-        return obank();
+    public Uni<Map<String, Object>> h2hPayment(byte[] body) {
+        return cardPayment(body);
     }
 
     @POST
     @Path("/payment/create-token")
-    public Map<String, Object> createToken() {
-        return obank();
+    public Uni<Map<String, Object>> createToken(byte[] body) {
+        String clientId = obankClient();
+        JsonNode json = json(body);
+        Card card = cardOf(json);
+        return obank.storeCard(clientId, card).onFailure().transform(MobileResource::obankFailure).map(result -> {
+            if (result.declined() || result.token() == null || result.token().isBlank()) {
+                throw new MobileException(402, "payment_declined", "The bank did not store the card.");
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("success", true);
+            answer.put("card_token", result.token());
+            answer.put("card_mask", Card.maskPan(card.pan()));
+            answer.put("client_id", clientId);
+            return answer;
+        });
     }
 
     @POST
     @Path("/payment/token-payment")
-    public Map<String, Object> tokenPayment() {
-        return obank();
+    public Uni<Map<String, Object>> tokenPayment(byte[] body) {
+        String clientId = obankClient();
+        return limiter.check(clientId).chain(() -> {
+            JsonNode json = json(body);
+            long amount = amountOf(json);
+            String description = descriptionOf(json);
+            JsonNode token = json.get("card_token");
+            if (token == null || !token.isTextual() || !token.asText().matches("[A-Za-z0-9_\\-]{8,128}")) {
+                throw new MobileException(400, "validation_error", "card_token must be 8-128 letters, digits, '_' or '-'.");
+            }
+            return obank.payByToken(clientId, amount, token.asText(), description)
+                    .onFailure().transform(MobileResource::obankFailure)
+                    .chain(topup -> paymentAnswer(clientId, topup));
+        });
     }
 
-    private Map<String, Object> obank() {
-        user.clientId();
-        // The enabled path (mutual TLS, PKCS#12, XML) is not built yet: refuse either way rather than pretend.
-        throw new MobileException(config.obank().enabled() ? 501 : 503, "not_available",
-                "Card payments are not available.");
+    private Uni<Map<String, Object>> cardPayment(byte[] body) {
+        String clientId = obankClient();
+        return limiter.check(clientId).chain(() -> {
+            JsonNode json = json(body);
+            long amount = amountOf(json);
+            String description = descriptionOf(json);
+            Card card = cardOf(json);
+            return obank.payByCard(clientId, amount, card, description)
+                    .onFailure().transform(MobileResource::obankFailure)
+                    .chain(topup -> paymentAnswer(clientId, topup));
+        });
+    }
+
+    private Uni<Map<String, Object>> paymentAnswer(String clientId, Topup topup) {
+        if ("FAILED".equals(topup.status()) || "CANCELED".equals(topup.status())) {
+            throw new MobileException(402, "payment_declined", "The bank declined the payment.",
+                    Map.of("transaction_id", topup.orderId()));
+        }
+        return wallets.wallet(clientId).map(wallet -> {
+            boolean approved = "APPROVED".equals(topup.status());
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("success", true);
+            answer.put("transaction_id", topup.orderId());
+            answer.put("status", approved ? "approved" : "processing");
+            answer.put("message", approved ? "Payment approved." : "The bank is still processing the payment.");
+            answer.put("amount", Money.toSom(topup.paidAmount() != null ? topup.paidAmount() : topup.requestedAmount()));
+            answer.put("client_id", clientId);
+            answer.put("current_balance", Money.toSom(wallet.available()));
+            return answer;
+        });
+    }
+
+    static Throwable obankFailure(Throwable f) {
+        if (f instanceof MobileException) {
+            return f;
+        }
+        if (f instanceof ObankClient.ObankRejected) {
+            return new MobileException(502, "payment_provider_error", "The bank answered unexpectedly; check the payment status.");
+        }
+        return new MobileException(503, "payment_provider_error", "The bank is not reachable; check the payment status later.");
+    }
+
+    private String obankClient() {
+        String clientId = user.clientId();
+        if (!config.obank().enabled()) {
+            throw new MobileException(503, "not_available", "Card payments are not available.");
+        }
+        return clientId;
+    }
+
+    private JsonNode json(byte[] body) {
+        JsonNode json;
+        try {
+            json = body == null || body.length == 0 ? null : mapper.readTree(body);
+        } catch (java.io.IOException e) {
+            // Jackson's message could quote the input (card data): never pass it on.
+            json = null;
+        }
+        if (json == null || !json.isObject()) {
+            throw new MobileException(400, "validation_error", "The body must be a JSON object.");
+        }
+        return json;
+    }
+
+    private static Card cardOf(JsonNode json) {
+        try {
+            return Card.of(text(json, "card_pan"), text(json, "card_name"), text(json, "card_month"), text(json, "card_year"),
+                    text(json, "card_cvv"), text(json, "email"));
+        } catch (IllegalArgumentException e) {
+            throw new MobileException(400, "validation_error", e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException(field + " must be a string.");
+        }
+        return node.asText();
     }
 }

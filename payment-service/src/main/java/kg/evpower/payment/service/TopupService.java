@@ -15,6 +15,7 @@ import kg.evpower.payment.client.OdengiClient;
 import kg.evpower.payment.client.OdengiClient.PaymentStatus;
 import kg.evpower.payment.config.PaymentConfig;
 import kg.evpower.payment.domain.TopupDtos.Movement;
+import kg.evpower.payment.domain.TopupDtos.ReceivableSettledEvent;
 import kg.evpower.payment.domain.TopupDtos.Topup;
 import kg.evpower.payment.domain.TopupDtos.TopupClosedEvent;
 import kg.evpower.payment.domain.TopupDtos.TopupPaidEvent;
@@ -123,9 +124,10 @@ public class TopupService {
                 return credit(topup, status, source);
             }
             boolean processing = "PROCESSING".equals(topup.status());
-            if (processing && ("CANCELED".equals(status.state()) || closing)) {
+            boolean failed = "FAILED".equals(status.state());
+            if (processing && ("CANCELED".equals(status.state()) || failed || closing)) {
                 boolean expired = "expiry".equals(source);
-                String next = expired ? "EXPIRED" : "CANCELED";
+                String next = expired ? "EXPIRED" : failed ? "FAILED" : "CANCELED";
                 return Db.update("UPDATE topup SET status = ?2, provider_status = ?3, completed_at = now(), next_check_at = NULL, "
                                 + "last_status_check_at = now(), status_check_count = status_check_count + 1 WHERE invoice_id = ?1",
                                 invoiceId, next, nz(status.providerStatus()))
@@ -142,8 +144,11 @@ public class TopupService {
 
     private Uni<Topup> credit(Topup topup, PaymentStatus status, String source) {
         long amount = status.paidAmount() != null ? status.paidAmount() : topup.requestedAmount();
-        return ledger.lockClient(topup.clientId()).chain(accounts -> ledger.systemAccount(LedgerService.CLEARING_ODENGI)
-                .chain(clearing -> ledger.post("TOPUP", topup.invoiceId(), topup.clientId(), "O!Dengi top-up (" + source + ")",
+        boolean obank = "OBANK".equals(topup.provider());
+        String clearingCode = obank ? LedgerService.CLEARING_OBANK : LedgerService.CLEARING_ODENGI;
+        String label = obank ? "OBANK card top-up" : "O!Dengi top-up";
+        return ledger.lockClient(topup.clientId()).chain(accounts -> ledger.systemAccount(clearingCode)
+                .chain(clearing -> ledger.post("TOPUP", topup.invoiceId(), topup.clientId(), label + " (" + source + ")",
                         List.of(new Posting(clearing, 'D', amount), new Posting(accounts.walletId(), 'C', amount))))
                 .chain(entryId -> {
                     if (entryId == null) {
@@ -159,9 +164,46 @@ public class TopupService {
                                     + "status_check_count = status_check_count + 1 WHERE invoice_id = ?1",
                                     topup.invoiceId(), amount, nz(status.providerStatus()), entryId)
                             .chain(() -> outbox.append(config.stream(), "payment.topup.paid", topup.clientId(),
-                                    new TopupPaidEvent(topup.clientId(), topup.invoiceId(), amount, "ODENGI")))
+                                    new TopupPaidEvent(topup.clientId(), topup.invoiceId(), amount, topup.provider())))
+                            .chain(() -> settleReceivable(accounts, topup.invoiceId(), amount))
                             .chain(() -> reload(topup.invoiceId()));
                 }));
+    }
+
+    /**
+     * A client with a receivable (a capture that exceeded hold + balance) pays it first from the credited amount: one
+     * balanced entry {@code D WALLET / C RECEIVABLE} (RECEIVABLE_SETTLE, invoice id), in the credit's transaction, under
+     * the same account locks. The receivable never becomes positive and the wallet never negative.
+     */
+    private Uni<Void> settleReceivable(LedgerService.ClientAccounts accounts, String invoiceId, long credited) {
+        long owed = -accounts.receivable();
+        long settle = Math.min(owed, credited);
+        if (settle <= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return ledger.post("RECEIVABLE_SETTLE", invoiceId, accounts.clientId(), "receivable paid from top-up " + invoiceId,
+                        List.of(new Posting(accounts.walletId(), 'D', settle), new Posting(accounts.receivableId(), 'C', settle)))
+                .chain(entryId -> entryId == null ? Uni.createFrom().voidItem()
+                        : outbox.append(config.stream(), "payment.receivable.settled", accounts.clientId(),
+                                new ReceivableSettledEvent(accounts.clientId(), invoiceId, settle, owed - settle)).replaceWithVoid());
+    }
+
+    /** Records an OBANK card or token payment before the bank is asked (no provider check is scheduled for it). */
+    @WithTransaction
+    public Uni<Topup> insertCard(String clientId, String orderId, long amount, String description) {
+        long lifetime = config.odengi().invoiceLifetime().toSeconds();
+        return Db.rows("INSERT INTO topup (invoice_id, order_id, client_id, provider, requested_amount, status, description, "
+                        + "qr_expires_at, invoice_expires_at) VALUES (?1, ?1, ?2, 'OBANK', ?3, 'PROCESSING', ?4, "
+                        + "now() + make_interval(secs => ?5), now() + make_interval(secs => ?5)) RETURNING " + COLUMNS,
+                        orderId, clientId, amount, description, (double) lifetime)
+                .map(rows -> toTopup(rows.get(0)));
+    }
+
+    /** Unique, unguessable order id of a card payment. */
+    public String newCardOrderId() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return "card_" + HexFormat.of().formatHex(bytes);
     }
 
     private Uni<Topup> reload(String invoiceId) {
@@ -177,7 +219,7 @@ public class TopupService {
     public Uni<List<Topup>> claimDue(int limit) {
         long backoff = config.jobs().outageBackoff().toSeconds();
         return Db.rows("UPDATE topup SET next_check_at = now() + make_interval(secs => ?2) WHERE id IN ("
-                        + "SELECT id FROM topup WHERE status = 'PROCESSING' AND next_check_at <= now() "
+                        + "SELECT id FROM topup WHERE status = 'PROCESSING' AND provider = 'ODENGI' AND next_check_at <= now() "
                         + "ORDER BY next_check_at LIMIT ?1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS, limit, (double) backoff)
                 .map(rows -> rows.stream().map(TopupService::toTopup).toList());
     }

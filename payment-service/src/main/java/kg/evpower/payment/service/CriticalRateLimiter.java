@@ -1,0 +1,73 @@
+package kg.evpower.payment.service;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.smallrye.mutiny.Uni;
+import kg.evpower.payment.config.PaymentConfig;
+import kg.evpower.payment.rest.MobileException;
+
+/**
+ * The critical bucket of issue 10 (seed A2.4): money-moving calls of one authenticated client, at most
+ * {@code RATE_LIMIT_CRITICAL_PER_MINUTE} (default 10) per fixed minute, counted in Redis under
+ * {@code evpower:rl:critical:<clientId>:<minute>} so every replica (and any service using the same key for charging
+ * start/stop) shares one budget. When Redis cannot be asked the call is refused (fails closed, 503). Every decision is
+ * counted in {@code evpower_rate_limit_total{bucket="critical",outcome=allowed|limited|unavailable}}.
+ */
+@ApplicationScoped
+public class CriticalRateLimiter {
+
+    public static final String KEY_PREFIX = "evpower:rl:critical:";
+
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveValueCommands<String, Long> counters;
+    private final PaymentConfig config;
+    private final Counter allowed;
+    private final Counter limited;
+    private final Counter unavailable;
+
+    CriticalRateLimiter(ReactiveRedisDataSource redis, PaymentConfig config, MeterRegistry registry) {
+        this.redis = redis;
+        this.counters = redis.value(Long.class);
+        this.config = config;
+        this.allowed = counter(registry, "allowed");
+        this.limited = counter(registry, "limited");
+        this.unavailable = counter(registry, "unavailable");
+    }
+
+    private static Counter counter(MeterRegistry registry, String outcome) {
+        return Counter.builder("evpower.rate.limit").description("Rate-limit decisions")
+                .tag("bucket", "critical").tag("outcome", outcome).register(registry);
+    }
+
+    /** Completes when the client may go on; fails with 429 {@code too_many_requests} or 503 {@code service_unavailable}. */
+    public Uni<Void> check(String clientId) {
+        long minute = Instant.now().getEpochSecond() / 60;
+        String key = KEY_PREFIX + clientId + ":" + minute;
+        int limit = config.rateLimit().criticalPerMinute();
+        return counters.incr(key)
+                .call(n -> n == 1 ? redis.key().expire(key, 120) : Uni.createFrom().voidItem())
+                .ifNoItem().after(Duration.ofSeconds(2)).fail()
+                .onItemOrFailure().<Void>transform((count, failure) -> {
+                    if (failure != null) {
+                        unavailable.increment();
+                        Log.errorf("critical rate limiter cannot reach Redis (%s); refusing", failure.getClass().getSimpleName());
+                        throw new MobileException(503, "service_unavailable",
+                                "The service cannot check its rate limit right now; try again shortly.");
+                    }
+                    if (count > limit) {
+                        limited.increment();
+                        throw new MobileException(429, "too_many_requests", "Rate limit exceeded (critical)");
+                    }
+                    allowed.increment();
+                    return null;
+                });
+    }
+}
