@@ -7,6 +7,7 @@
 #   deploy/run-local.sh --build      rebuild the services first
 #   deploy/run-local.sh --no-build   never build (fail if a service is not built)
 #   EVPOWER_STATIONS=0 deploy/run-local.sh   run without simulated stations
+#   EVPOWER_DB_SUFFIX=_demo deploy/run-local.sh   use databases evpower_<service>_demo
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -77,6 +78,8 @@ fi
 DB_HOST="${EVPOWER_DB_HOST:-127.0.0.1}"; DB_PORT="${EVPOWER_DB_PORT:-5432}"; DB_USER="${EVPOWER_DB_USER:-postgres}"
 pg_isready -q -h "$DB_HOST" -p "$DB_PORT" || die "PostgreSQL is not answering on $DB_HOST:$DB_PORT (start it: pg_ctlcluster <version> main start)"
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || die "Redis is not answering on 127.0.0.1:6379 (start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379)"
+# EVPOWER_DB_SUFFIX (e.g. _e2e) gives a run databases of its own; the default is the plain names.
+for service in "${SERVICES[@]}"; do DB[$service]="${DB[$service]}${EVPOWER_DB_SUFFIX:-}"; done
 for service in "${SERVICES[@]}"; do
   db="${DB[$service]}"
   if ! psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
@@ -125,6 +128,7 @@ start_service() {
   (
     export QUARKUS_HTTP_PORT="${PORT[$service]}"
     export EVPOWER_DB_HOST="$DB_HOST" EVPOWER_DB_PORT="$DB_PORT" EVPOWER_DB_USER="$DB_USER"
+    export EVPOWER_DB_NAME="${DB[$service]}"
     case "$service" in
       security-service)
         export EV_SECURITY_SECRET EV_KEY_ENCRYPTION_SECRET EV_ADMIN_KEY

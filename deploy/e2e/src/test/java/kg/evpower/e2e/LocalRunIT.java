@@ -34,6 +34,8 @@ class LocalRunIT {
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("EVPOWER_LOCAL_DIR", local.toString());
         builder.environment().put("EVPOWER_STATIONS", "2");
+        Processes.freshDatabases("_runtest");
+        builder.environment().put("EVPOWER_DB_SUFFIX", "_runtest");
         Process run = builder.start();
         try {
             boolean ready = Processes.waitFor(Duration.ofMinutes(4),

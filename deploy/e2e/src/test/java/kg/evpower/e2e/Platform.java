@@ -54,6 +54,8 @@ final class Platform implements AutoCloseable {
                 "--no-build").redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("EVPOWER_LOCAL_DIR", local.toString());
         builder.environment().put("EVPOWER_STATIONS", "0");
+        Processes.freshDatabases("_e2e");
+        builder.environment().put("EVPOWER_DB_SUFFIX", "_e2e");
         Platform platform = new Platform(local, output, builder.start());
         boolean up = Processes.waitFor(Duration.ofMinutes(4),
                 () -> !platform.run.isAlive() || Processes.read(output).contains("EvPower is running"));

@@ -71,6 +71,18 @@ final class Processes {
         return condition.getAsBoolean();
     }
 
+    /** Drops and creates the databases of a run-local run with this suffix, so every test run starts empty. */
+    static void freshDatabases(String suffix) throws Exception {
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
+            for (String service : new String[] {"security", "gateway", "payment", "charging"}) {
+                String name = "evpower_" + service + suffix;
+                db.createStatement().execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                db.createStatement().execute("CREATE DATABASE " + name);
+            }
+        }
+    }
+
     static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file) : "";

@@ -212,7 +212,7 @@ class WholeStoryIT {
 
     /** The client's wallet equals credits - debits of its postings, and every entry of the ledger balances. */
     private static void assertLedgerBalances(String clientId, long expectedWallet) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/evpower_payment", "postgres", "")) {
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/evpower_payment_e2e", "postgres", "")) {
             try (ResultSet rows = db.createStatement().executeQuery("""
                     SELECT coalesce(sum(CASE direction WHEN 'C' THEN amount ELSE -amount END), 0) FROM posting""")) {
                 rows.next();
