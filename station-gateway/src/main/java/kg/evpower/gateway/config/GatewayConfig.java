@@ -52,6 +52,13 @@ public interface GatewayConfig {
         /** Accept the legacy {@code Authorization: Bearer <station key>} of the old platform's stations. */
         @WithDefault("false")
         boolean allowBearer();
+
+        /**
+         * TCP peers (exact IPs and CIDR ranges) whose {@code X-Forwarded-For} is believed when telling security-service
+         * a station's source address (the nginx API gateway); {@code EVPOWER_TRUSTED_PROXIES}.
+         */
+        @WithDefault("127.0.0.1")
+        java.util.List<String> trustedProxies();
     }
 
     interface Commands {

@@ -24,6 +24,10 @@ public class SecurityServiceStub implements QuarkusTestResourceLifecycleManager 
     static final String TOKEN = "stub-service-token";
     static final String CLIENT_SECRET = "test-gateway-service-secret";
     public static final AtomicInteger CALLS = new AtomicInteger();
+    /** The {@code sourceAddress} of the last credential check of each charge point. */
+    public static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
+    /** The base URL of the running stub (for processes the test starts itself). */
+    public static volatile String url;
     private static volatile boolean failing;
     private Vertx vertx;
     private HttpServer server;
@@ -34,6 +38,11 @@ public class SecurityServiceStub implements QuarkusTestResourceLifecycleManager 
 
     public static void status(String cpId, String status) {
         CHARGE_POINTS.computeIfPresent(cpId, (id, cp) -> new ChargePoint(cp.password(), status, cp.lockedOut()));
+    }
+
+    /** The client secret the stub accepts (for gateway processes a test starts itself). */
+    public static String clientSecret() {
+        return CLIENT_SECRET;
     }
 
     public static void failing(boolean value) {
@@ -75,6 +84,9 @@ public class SecurityServiceStub implements QuarkusTestResourceLifecycleManager 
                     path.length() - "/authenticate".length()), java.nio.charset.StandardCharsets.UTF_8);
             request.body().onSuccess(body -> {
                 JsonObject in = body.toJsonObject();
+                if (in.getString("sourceAddress") != null) {
+                    SOURCES.put(cpId, in.getString("sourceAddress"));
+                }
                 ChargePoint cp = CHARGE_POINTS.get(cpId);
                 JsonObject out = new JsonObject().put("cpId", cpId);
                 if (cp == null) {
@@ -91,7 +103,7 @@ public class SecurityServiceStub implements QuarkusTestResourceLifecycleManager 
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        String url = "http://127.0.0.1:" + server.actualPort();
+        url = "http://127.0.0.1:" + server.actualPort();
         return Map.of("evpower.gateway.auth.security-url", url,
                 "evpower.service-auth.token-url", url + "/auth/service-token",
                 "evpower.service-auth.client-secret", CLIENT_SECRET);

@@ -37,10 +37,12 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
 
     private final CredentialCache credentials;
     private final GatewayConfig config;
+    private final TrustedProxies proxies;
 
-    StationUpgradeCheck(CredentialCache credentials, GatewayConfig config) {
+    StationUpgradeCheck(CredentialCache credentials, GatewayConfig config, TrustedProxies proxies) {
         this.credentials = credentials;
         this.config = config;
+        this.proxies = proxies;
     }
 
     @Override
@@ -57,7 +59,9 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
         if (password == null) {
             return CheckResult.rejectUpgrade(401, CHALLENGE);
         }
-        String source = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        // The station's own address for lock-out and audit: X-Forwarded-For only from a trusted proxy (nginx).
+        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        String source = proxies.sourceAddress(peer, request.headers().getAll("X-Forwarded-For"));
         return credentials.authenticate(chargePointId, password, source)
                 .map(result -> {
                     if (!result.admitted()) {
