@@ -23,6 +23,8 @@ public class ChargingSession {
     public static final String STOPPING = "STOPPING";
     public static final String STOPPED = "STOPPED";
     public static final String FAILED = "FAILED";
+    public static final String ORIGIN_APP = "app";
+    public static final String ORIGIN_RFID = "rfid";
     public static final Set<String> OPEN = Set.of(PENDING, STARTING, CHARGING, STOPPING);
 
     @Id
@@ -95,6 +97,18 @@ public class ChargingSession {
     public Instant stoppedAt;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+    /** app (started from the app) or rfid (started at the station with a client's RFID tag). */
+    @Column(nullable = false)
+    public String origin = ORIGIN_APP;
+    /** Hold state as payment-service confirmed it on evpower.payment.v1 (HELD, CAPTURED, RELEASED). */
+    @Column(name = "payment_status")
+    public String paymentStatus;
+    @Column(name = "payment_captured")
+    public Long paymentCaptured;
+    @Column(name = "payment_receivable")
+    public Long paymentReceivable;
+    @Column(name = "payment_updated_at")
+    public Instant paymentUpdatedAt;
 
     public boolean isOpen() {
         return OPEN.contains(status);

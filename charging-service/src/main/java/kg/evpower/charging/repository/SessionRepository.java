@@ -27,7 +27,8 @@ public class SessionRepository implements PanacheRepositoryBase<ChargingSession,
     }
 
     public Uni<ChargingSession> lockByIdTag(String idTag) {
-        return find("idTag", idTag).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+        // only app sessions: their tag is theirs alone; an RFID tag is shared by all sessions of its card
+        return find("idTag = ?1 and origin = 'app'", idTag).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     public Uni<ChargingSession> openOfClient(String clientId) {

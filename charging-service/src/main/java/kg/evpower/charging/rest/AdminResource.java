@@ -31,10 +31,19 @@ public class AdminResource {
 
     private final Pool pool;
     private final ClientService clients;
+    private final kg.evpower.charging.service.RfidSessionService rfid;
 
-    AdminResource(Pool pool, ClientService clients) {
+    AdminResource(Pool pool, ClientService clients, kg.evpower.charging.service.RfidSessionService rfid) {
         this.pool = pool;
         this.clients = clients;
+        this.rfid = rfid;
+    }
+
+    /** Assigns a client's RFID tag ({@code client_id}); registers it with the gateway before storing it. */
+    @PUT
+    @Path("/id-tags/{idTag}")
+    public Uni<Map<String, Object>> idTag(@PathParam("idTag") String idTag, JsonNode b) {
+        return rfid.assign(idTag, b == null ? null : text(b, "client_id", false));
     }
 
     @POST

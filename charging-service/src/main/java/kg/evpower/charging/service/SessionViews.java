@@ -91,6 +91,8 @@ public final class SessionViews {
         m.put("station_id", s.stationId);
         m.put("connector_id", s.connectorId);
         m.put("ocpp_transaction_id", s.transactionId);
+        m.put("origin", s.origin);
+        m.put("payment_status", s.paymentStatus == null ? null : s.paymentStatus.toLowerCase());
         m.put("energy_consumed", Money.kwh(s.energyWh));
         m.put("energy_kwh", Money.kwh(s.energyWh));
         m.put("current_cost", Money.som(cost));

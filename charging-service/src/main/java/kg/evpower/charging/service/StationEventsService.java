@@ -33,9 +33,12 @@ public class StationEventsService {
     private final Settlement settlement;
     private final ChargingEvents events;
     private final ChargingConfig config;
+    private final RfidSessionService rfid;
 
     StationEventsService(SessionRepository sessions, StationRepository stations, ConnectorRepository connectors,
-            GatewayClient gateway, Settlement settlement, ChargingEvents events, ChargingConfig config) {
+            GatewayClient gateway, Settlement settlement, ChargingEvents events, ChargingConfig config,
+            RfidSessionService rfid) {
+        this.rfid = rfid;
         this.sessions = sessions;
         this.stations = stations;
         this.connectors = connectors;
@@ -54,36 +57,49 @@ public class StationEventsService {
         Instant at = instant(d, "timestamp");
         long meterStart = d.path("meterStartWh").asLong(0);
         Uni<ChargingSession> byTag = idTag == null ? Uni.createFrom().nullItem() : sessions.lockByIdTag(idTag);
-        return byTag.chain(s -> s != null && s.stationId.equals(cp) ? Uni.createFrom().item(s)
-                : sessions.find("stationId = ?1 and connectorId = ?2 and transactionId is null and status in ?3",
-                                cp, connectorId, java.util.List.of(ChargingSession.PENDING, ChargingSession.STARTING))
-                        .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult())
-                .chain(s -> {
-                    if (s == null) {
-                        Log.infof("Transaction %d on %s/%d (tag not ours) has no app session", transactionId, cp,
-                                connectorId);
-                        return Uni.createFrom().voidItem();
-                    }
-                    if (s.transactionId != null) {
-                        return Uni.createFrom().voidItem(); // already linked (redelivery or duplicate)
-                    }
-                    if (!ChargingSession.PENDING.equals(s.status) && !ChargingSession.STARTING.equals(s.status)) {
-                        // the app session was cancelled or failed before the station started: stop the orphan
-                        Log.warnf("Transaction %d on %s started for closed session %s: stopping it", transactionId, cp,
-                                s.id);
-                        return gateway.remoteStop(cp, transactionId).onFailure().recoverWithNull().replaceWithVoid();
-                    }
-                    s.transactionId = transactionId;
-                    s.connectorId = connectorId;
-                    s.meterStartWh = meterStart;
-                    s.meterLastWh = meterStart;
-                    s.transactionStartedAt = at;
-                    s.lastEnergyAt = at;
-                    s.status = ChargingSession.CHARGING;
-                    s.currentCost = SessionCost.of(s, at, config.pricing().parkingGrace());
-                    s.updatedAt = Instant.now();
-                    return events.append(ChargingEvents.STARTED, s, null);
-                });
+        return byTag.chain(s -> {
+            if (s != null && s.stationId.equals(cp)) {
+                return link(s, cp, connectorId, transactionId, meterStart, at);
+            }
+            // a client's RFID tag: the transaction becomes the client's session (issue 7, "Linking")
+            return rfid.owner(idTag).chain(tag -> tag != null
+                    ? rfid.start(tag, new RfidSessionService.StartedAt(cp, connectorId, transactionId, idTag,
+                            meterStart, at))
+                    : sessions.find("stationId = ?1 and connectorId = ?2 and transactionId is null and status in ?3"
+                                    + " and origin = 'app'", cp, connectorId,
+                                    java.util.List.of(ChargingSession.PENDING, ChargingSession.STARTING))
+                            .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult()
+                            .chain(open -> {
+                                if (open == null) {
+                                    Log.infof("Transaction %d on %s/%d: id tag unknown, no session", transactionId,
+                                            cp, connectorId);
+                                    return Uni.createFrom().voidItem();
+                                }
+                                return link(open, cp, connectorId, transactionId, meterStart, at);
+                            }));
+        });
+    }
+
+    private Uni<Void> link(ChargingSession s, String cp, int connectorId, int transactionId, long meterStart,
+            Instant at) {
+        if (s.transactionId != null) {
+            return Uni.createFrom().voidItem(); // already linked (redelivery or duplicate)
+        }
+        if (!ChargingSession.PENDING.equals(s.status) && !ChargingSession.STARTING.equals(s.status)) {
+            // the app session was cancelled or failed before the station started: stop the orphan
+            Log.warnf("Transaction %d on %s started for closed session %s: stopping it", transactionId, cp, s.id);
+            return gateway.remoteStop(cp, transactionId).onFailure().recoverWithNull().replaceWithVoid();
+        }
+        s.transactionId = transactionId;
+        s.connectorId = connectorId;
+        s.meterStartWh = meterStart;
+        s.meterLastWh = meterStart;
+        s.transactionStartedAt = at;
+        s.lastEnergyAt = at;
+        s.status = ChargingSession.CHARGING;
+        s.currentCost = SessionCost.of(s, at, config.pricing().parkingGrace());
+        s.updatedAt = Instant.now();
+        return events.append(ChargingEvents.STARTED, s, null);
     }
 
     /** gateway.meter.values: energy, power, SoC, running cost; RemoteStop once a limit's threshold is reached. */

@@ -59,6 +59,8 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
     public static final Map<String, JsonObject> IDEMPOTENT = new ConcurrentHashMap<>();
     public static final List<JsonObject> CAPTURES = new CopyOnWriteArrayList<>();
     public static volatile boolean paymentDown;
+    /** The gateway answers PUT /internal/id-tags/** with 500 while set. */
+    public static volatile boolean idTagsDown;
 
     private Vertx vertx;
 
@@ -158,6 +160,8 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
                             .onSuccess(r -> reply(req, r))
                             .onFailure(f -> reply(req, Reply.problem(500, "STUB_FAILURE")));
                 }
+            } else if (req.method().name().equals("PUT") && path.startsWith("/internal/id-tags/") && idTagsDown) {
+                reply(req, Reply.problem(500, "INTERNAL_ERROR"));
             } else if (req.method().name().equals("PUT") && path.startsWith("/internal/id-tags/")) {
                 JsonObject tag = buffer.toJsonObject().put("idTag", parts[3]);
                 ID_TAGS.put(parts[3], tag);
