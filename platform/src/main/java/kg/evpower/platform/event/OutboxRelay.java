@@ -121,15 +121,23 @@ public class OutboxRelay {
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = RelayDisabled.class)
     Uni<Void> removeOldRows() {
-        return pool.preparedQuery("DELETE FROM outbox_event WHERE published_at < now() - $1::interval")
-                .execute(Tuple.of(config.relay().retention().toSeconds() + " seconds"))
-                .invoke(rows -> {
+        return removePublishedBefore().replaceWithVoid();
+    }
+
+    /** Deletes published rows older than the retention; returns how many. */
+    Uni<Integer> removePublishedBefore() {
+        java.time.OffsetDateTime cutoff = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                .minus(config.relay().retention());
+        return pool.preparedQuery("DELETE FROM outbox_event WHERE published_at < $1")
+                .execute(Tuple.of(cutoff))
+                .map(rows -> {
                     if (rows.rowCount() > 0) {
                         Log.infof("Outbox retention removed %d published events", rows.rowCount());
                     }
+                    return rows.rowCount();
                 })
                 .onFailure().invoke(failure -> logFailure("remove published outbox events", failure))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .onFailure().recoverWithItem(0);
     }
 
     /**

@@ -86,6 +86,32 @@ class OutboxRelayTest {
         assertEquals(EVENTS, recorded, "every row remembers its own stream entry id");
     }
 
+    @Test
+    void retentionRemovesOnlyPublishedRowsOlderThanTheRetention() {
+        String stream = "evpower.test.retention." + UUID.randomUUID();
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        UUID unpublishedOld = UUID.randomUUID();
+        String insert = "INSERT INTO outbox_event (event_id, stream, event_type, payload, created_at, published_at) "
+                + "VALUES ($1, $2, 'test.retention', '{}', now() - interval '10 days', $3)";
+        java.time.OffsetDateTime longAgo = java.time.OffsetDateTime.now().minusDays(10);
+        pool.preparedQuery(insert).execute(Tuple.of(old, stream, longAgo)).await().indefinitely();
+        pool.preparedQuery(insert).execute(Tuple.of(recent, stream, java.time.OffsetDateTime.now())).await().indefinitely();
+        // Never published (e.g. Redis was down for long): kept whatever its age, so it is still published later.
+        pool.preparedQuery("INSERT INTO outbox_event (event_id, stream, event_type, payload, created_at) "
+                + "VALUES ($1, $2, 'test.retention', '{}', now() - interval '10 days')")
+                .execute(Tuple.of(unpublishedOld, stream)).await().indefinitely();
+
+        OutboxRelay relay = new OutboxRelay(pool, redis, vertx, config, registry);
+        int removed = relay.removePublishedBefore().await().indefinitely();
+
+        assertEquals(true, removed >= 1, "the old published row is removed");
+        long left = pool.preparedQuery("SELECT count(*) FROM outbox_event WHERE event_id = ANY($1)")
+                .execute(Tuple.of((Object) new UUID[] {old, recent, unpublishedOld})).await().indefinitely()
+                .iterator().next().getLong(0);
+        assertEquals(2, left, "the recent published row and the unpublished one stay");
+    }
+
     private long unpublished(String stream) {
         return pool.preparedQuery("SELECT count(*) FROM outbox_event WHERE stream = $1 AND published_at IS NULL")
                 .execute(Tuple.of(stream)).await().indefinitely().iterator().next().getLong(0);
