@@ -268,6 +268,7 @@ public class MobileResource {
             case "HOLD_PLACE" -> "charge_reserve";
             case "HOLD_RELEASE" -> "charge_refund";
             case "HOLD_CAPTURE" -> m.delta() >= 0 ? "charge_refund" : "charge_payment";
+            case "RECEIVABLE_SETTLE" -> "receivable_settlement";
             default -> m.kind().toLowerCase(java.util.Locale.ROOT);
         });
         row.put("amount", Money.toSom(m.delta()));

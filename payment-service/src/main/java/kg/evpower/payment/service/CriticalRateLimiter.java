@@ -55,13 +55,13 @@ public class CriticalRateLimiter {
         return counters.incr(key)
                 .call(n -> n == 1 ? redis.key().expire(key, 120) : Uni.createFrom().voidItem())
                 .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                .onItemOrFailure().<Void>transform((count, failure) -> {
-                    if (failure != null) {
-                        unavailable.increment();
-                        Log.errorf("critical rate limiter cannot reach Redis (%s); refusing", failure.getClass().getSimpleName());
-                        throw new MobileException(503, "service_unavailable",
-                                "The service cannot check its rate limit right now; try again shortly.");
-                    }
+                .onFailure().transform(failure -> {
+                    unavailable.increment();
+                    Log.errorf("critical rate limiter cannot reach Redis (%s); refusing", failure.getClass().getSimpleName());
+                    return new MobileException(503, "service_unavailable",
+                            "The service cannot check its rate limit right now; try again shortly.");
+                })
+                .onItem().transform(count -> {
                     if (count > limit) {
                         limited.increment();
                         throw new MobileException(429, "too_many_requests", "Rate limit exceeded (critical)");
