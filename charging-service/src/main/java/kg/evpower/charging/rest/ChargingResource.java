@@ -27,6 +27,7 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import kg.evpower.charging.domain.Money;
 import kg.evpower.charging.service.AppError;
+import kg.evpower.charging.service.CriticalRateLimiter;
 import kg.evpower.charging.service.IdempotencyService;
 import kg.evpower.charging.service.SessionService;
 import kg.evpower.charging.service.SessionService.StartCommand;
@@ -46,11 +47,14 @@ public class ChargingResource {
     private final SessionService sessions;
     private final IdempotencyService idempotency;
     private final CurrentClient client;
+    private final CriticalRateLimiter limiter;
 
-    ChargingResource(SessionService sessions, IdempotencyService idempotency, CurrentClient client) {
+    ChargingResource(SessionService sessions, IdempotencyService idempotency, CurrentClient client,
+            CriticalRateLimiter limiter) {
         this.sessions = sessions;
         this.idempotency = idempotency;
         this.client = client;
+        this.limiter = limiter;
     }
 
     @POST
@@ -58,9 +62,10 @@ public class ChargingResource {
     public Uni<Response> start(JsonNode body, @HeaderParam("Idempotency-Key") String key) {
         String clientId = client.id();
         JsonNode b = body == null ? NullNode.getInstance() : body;
-        return idempotency.run(clientId, key, "POST", "/api/v1/charging/start", b,
-                        () -> answer(() -> sessions.start(clientId, parseStart(b))))
-                .map(a -> respond(a, key));
+        return limiter.check(clientId).chain(() -> idempotency.run(clientId, key, "POST", "/api/v1/charging/start", b,
+                        () -> answer(() -> sessions.start(clientId, parseStart(b)))))
+                .map(a -> respond(a, key))
+                .onFailure(AppError.class).recoverWithItem(f -> refused((AppError) f));
     }
 
     @POST
@@ -68,9 +73,10 @@ public class ChargingResource {
     public Uni<Response> stop(JsonNode body, @HeaderParam("Idempotency-Key") String key) {
         String clientId = client.id();
         JsonNode b = body == null ? NullNode.getInstance() : body;
-        return idempotency.run(clientId, key, "POST", "/api/v1/charging/stop", b,
-                        () -> answer(() -> sessions.stop(clientId, parseSessionId(b))))
-                .map(a -> respond(a, key));
+        return limiter.check(clientId).chain(() -> idempotency.run(clientId, key, "POST", "/api/v1/charging/stop", b,
+                        () -> answer(() -> sessions.stop(clientId, parseSessionId(b)))))
+                .map(a -> respond(a, key))
+                .onFailure(AppError.class).recoverWithItem(f -> refused((AppError) f));
     }
 
     @GET
@@ -106,6 +112,15 @@ public class ChargingResource {
                     return new IdempotencyService.Answer(500, Map.of("success", false, "error", "internal_error",
                             "message", "The request could not be completed"), false);
                 });
+    }
+
+    /** A request refused before the use case (rate limit, limiter down): never stored for idempotency. */
+    static Response refused(AppError e) {
+        Response.ResponseBuilder r = Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(e.body());
+        if (e.status() == 429) {
+            r.header("Retry-After", "60");
+        }
+        return r.build();
     }
 
     static Response respond(IdempotencyService.Answer a, String key) {
