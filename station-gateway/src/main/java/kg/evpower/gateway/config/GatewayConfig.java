@@ -87,5 +87,9 @@ public interface GatewayConfig {
 
         @WithDefault("60s")
         Duration grace();
+
+        /** How often offline detection runs (its schedule reads this property). */
+        @WithDefault("2m")
+        Duration every();
     }
 }

@@ -77,12 +77,20 @@ public class StationService {
                 .replaceWithVoid();
     }
 
-    /** Heartbeat and throttled traffic: the station is alive, on this instance. No event (liveness is not a fact). */
+    /**
+     * Heartbeat and throttled traffic: the station is alive, on this instance. No event (liveness is not a fact), except
+     * when offline detection had marked the station disconnected meanwhile: then it is connected again, and said so.
+     */
     @WithTransaction
     public Uni<Void> touched(String chargePointId, String instanceId) {
-        return Sql.update("""
-                UPDATE station SET last_message_at = now(), connected = true, instance_id = ?2
-                WHERE id = ?1""", chargePointId, instanceId).replaceWithVoid();
+        return Sql.list("""
+                UPDATE station s SET last_message_at = now(), connected = true, instance_id = ?2
+                FROM (SELECT id, connected FROM station WHERE id = ?1 FOR UPDATE) old
+                WHERE s.id = old.id
+                RETURNING old.connected""", chargePointId, instanceId)
+                .chain(rows -> rows.isEmpty() || Boolean.TRUE.equals(rows.get(0)) ? Uni.createFrom().voidItem()
+                        : outbox.append(GatewayEvents.STREAM, GatewayEvents.STATION_CONNECTED, chargePointId,
+                                new GatewayEvents.StationConnected(chargePointId, instanceId)).replaceWithVoid());
     }
 
     @WithTransaction
