@@ -17,7 +17,8 @@ import kg.evpower.charging.config.ChargingConfig;
 /**
  * The critical rate limit of issue 10 / A2: start and stop requests per authenticated client per minute
  * ({@code RATE_LIMIT_CRITICAL_PER_MINUTE}, default 10), a fixed one-minute window counted in Redis (shared by every
- * replica) through the named Redis client {@code ratelimit}. Fails closed: when Redis does not answer within the
+ * replica and shared with payment-service's top-ups, key {@code evpower:rl:critical:<clientId>:<epochMinute>}) through
+ * the named Redis client {@code ratelimit}. Fails closed: when Redis does not answer within the
  * configured timeout the request is refused with 503. Every decision is counted in
  * {@code evpower_charging_rate_limit_total{bucket="critical", outcome=allowed|limited|unavailable}}.
  */
@@ -48,7 +49,8 @@ public class CriticalRateLimiter {
 
     /** Completes when {@code clientId} may go on; fails with 429 {@code too_many_requests} or 503 when Redis is down. */
     public Uni<Void> check(String clientId) {
-        String key = "evpower:charging:rate-limit:critical:" + clientId + ":" + Instant.now().getEpochSecond() / 60;
+        // the key docs/contracts.md fixes: payment-service counts top-ups on it, so start/stop/top-up share one budget
+        String key = "evpower:rl:critical:" + clientId + ":" + Instant.now().getEpochSecond() / 60;
         return counters.incr(key)
                 .call(n -> n == 1 ? keys.expire(key, 120) : Uni.createFrom().voidItem())
                 .ifNoItem().after(config.rateLimit().timeout()).fail()
