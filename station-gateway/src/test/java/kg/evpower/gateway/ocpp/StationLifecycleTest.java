@@ -313,6 +313,58 @@ class StationLifecycleTest {
         }
     }
 
+    /**
+     * OCA: a transaction run entirely while the station was offline is delivered after the reconnect, in order, with a
+     * StartTransaction whose answer was lost resent: everything accepted, the one transaction id used throughout.
+     */
+    @Test
+    void reconnectDeliversATransactionRunWhileOffline() {
+        String id = TestStation.newId("offtx");
+        String tag = "O" + id.substring(id.length() - 8);
+        putTag(tag, new JsonObject().put("status", "Accepted"));
+        JsonObject start = new JsonObject().put("connectorId", 2).put("idTag", tag).put("meterStart", 5000)
+                .put("timestamp", "2025-03-01T10:00:00Z");
+        try (TestStation station = TestStation.connect(base, id)) {
+            station.boot();
+            station.ok("Heartbeat", new JsonObject());
+        }
+        long txId;
+        try (TestStation station = TestStation.connect(base, "/ws/", id, TestStation.basic(id, "secret-" + id),
+                "ocpp1.6")) {
+            station.boot();
+            txId = station.ok("StartTransaction", start).getLong("transactionId");
+            station.ok("MeterValues", new JsonObject().put("connectorId", 2).put("transactionId", txId)
+                    .put("meterValue", new JsonArray().add(new JsonObject().put("timestamp", "2025-03-01T10:15:00Z")
+                            .put("sampledValue", new JsonArray().add(new JsonObject().put("value", "6500"))))));
+            // The connection dropped before the answer above arrived: the station resends after the next reconnect.
+        }
+        try (TestStation station = TestStation.connect(base, id)) {
+            station.boot();
+            JsonObject again = station.ok("StartTransaction", start);
+            assertEquals(txId, again.getLong("transactionId"), "a resent StartTransaction gets the same id");
+            assertEquals("Accepted", again.getJsonObject("idTagInfo").getString("status"));
+            station.ok("MeterValues", new JsonObject().put("connectorId", 2).put("transactionId", txId)
+                    .put("meterValue", new JsonArray().add(new JsonObject().put("timestamp", "2025-03-01T10:30:00Z")
+                            .put("sampledValue", new JsonArray().add(new JsonObject().put("value", "8000"))))));
+            JsonObject stopped = station.ok("StopTransaction", new JsonObject().put("transactionId", txId)
+                    .put("meterStop", 9000).put("idTag", tag).put("timestamp", "2025-03-01T10:40:00Z")
+                    .put("reason", "Local"));
+            assertEquals("Accepted", stopped.getJsonObject("idTagInfo").getString("status"));
+        }
+        assertEquals(1, Db.events(pool, "gateway.transaction.started", id).size());
+        assertEquals(txId, Db.events(pool, "gateway.transaction.started", id).get(0).getJsonObject("data")
+                .getLong("transactionId"));
+        List<JsonObject> meters = Db.events(pool, "gateway.meter.values", id);
+        assertEquals(List.of(6500L, 8000L), meters.stream().map(e -> e.getJsonObject("data").getLong("energyRegisterWh"))
+                .toList());
+        assertTrue(meters.stream().allMatch(e -> e.getJsonObject("data").getLong("transactionId") == txId));
+        List<JsonObject> stopped = Db.events(pool, "gateway.transaction.stopped", id);
+        assertEquals(1, stopped.size());
+        assertEquals(txId, stopped.get(0).getJsonObject("data").getLong("transactionId"));
+        assertEquals(4000L, stopped.get(0).getJsonObject("data").getLong("energyWh"));
+        assertEquals(1, Db.count(pool, "SELECT count(*) FROM ocpp_transaction WHERE station_id = $1", id));
+    }
+
     private static void putTag(String tag, JsonObject body) {
         RestAssured.given().contentType("application/json").body(body.encode()).put("/internal/id-tags/" + tag)
                 .then().statusCode(200);

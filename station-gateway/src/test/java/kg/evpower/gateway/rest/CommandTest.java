@@ -248,6 +248,83 @@ class CommandTest {
         }
     }
 
+    /** OCA: ChangeAvailability during a transaction is Scheduled; the connector goes Unavailable once it ends. */
+    @Test
+    void changeAvailabilityIsScheduledDuringATransaction() throws Exception {
+        String id = TestStation.newId("avail");
+        try (TestStation station = TestStation.connect(base, id)) {
+            station.boot();
+            long txId = station.ok("StartTransaction", new JsonObject().put("connectorId", 1).put("idTag", "ANY")
+                    .put("meterStart", 0).put("timestamp", "2025-03-01T08:00:00Z")).getLong("transactionId");
+            station.ok("StatusNotification", status(1, "Charging"));
+            CompletableFuture<Response> change = post(id, "ChangeAvailability", "{\"connectorId\":1,\"type\":\"Inoperative\"}");
+            JsonArray call = station.expectCall("ChangeAvailability");
+            assertEquals(new JsonObject().put("connectorId", 1).put("type", "Inoperative"), call.getJsonObject(3));
+            station.reply(call, new JsonObject().put("status", "Scheduled"));
+            change.get(10, TimeUnit.SECONDS).then().statusCode(200).body("payload.status", equalTo("Scheduled"));
+            given().get("/internal/stations/" + id).then().statusCode(200)
+                    .body("connectors.find { it.connectorId == 1 }.status", equalTo("Charging"));
+            // The transaction ends; the scheduled change takes effect.
+            station.ok("StopTransaction", new JsonObject().put("transactionId", txId).put("meterStop", 500)
+                    .put("timestamp", "2025-03-01T08:10:00Z"));
+            station.ok("StatusNotification", status(1, "Finishing"));
+            station.ok("StatusNotification", status(1, "Unavailable"));
+            given().get("/internal/stations/" + id).then().statusCode(200)
+                    .body("connectors.find { it.connectorId == 1 }.status", equalTo("Unavailable"));
+            List<String> statuses = Db.events(pool, "gateway.connector.status-changed", id).stream()
+                    .map(e -> e.getJsonObject("data").getString("status")).toList();
+            assertEquals(List.of("Charging", "Finishing", "Unavailable"), statuses);
+            given().get("/internal/stations/" + id + "/commands").then().statusCode(200)
+                    .body("[0].action", equalTo("ChangeAvailability")).body("[0].outcome", equalTo("ANSWERED"));
+        }
+    }
+
+    /** OCA: GetDiagnostics and UpdateFirmware, each followed by the station's status notifications. */
+    @Test
+    void diagnosticsAndFirmwareWithTheirStatusNotifications() throws Exception {
+        String id = TestStation.newId("diagfw");
+        try (TestStation station = TestStation.connect(base, id)) {
+            station.boot();
+            CompletableFuture<Response> diagnostics = post(id, "GetDiagnostics",
+                    "{\"location\":\"ftp://diag.example/upload\",\"retries\":1,\"startTime\":\"2025-03-01T00:00:00Z\"}");
+            station.reply(station.expectCall("GetDiagnostics"), new JsonObject().put("fileName", "diag-" + id + ".zip"));
+            diagnostics.get(10, TimeUnit.SECONDS).then().statusCode(200)
+                    .body("payload.fileName", equalTo("diag-" + id + ".zip"));
+            station.ok("DiagnosticsStatusNotification", new JsonObject().put("status", "Uploading"));
+            assertEquals("Uploading", column(id, "diagnostics_status"));
+            station.ok("DiagnosticsStatusNotification", new JsonObject().put("status", "Uploaded"));
+            assertEquals("Uploaded", column(id, "diagnostics_status"));
+
+            CompletableFuture<Response> firmware = post(id, "UpdateFirmware",
+                    "{\"location\":\"https://fw.example/2.0.bin\",\"retrieveDate\":\"2025-03-01T00:00:00Z\"}");
+            station.reply(station.expectCall("UpdateFirmware"), new JsonObject());
+            firmware.get(10, TimeUnit.SECONDS).then().statusCode(200);
+            for (String status : List.of("Downloading", "Downloaded", "Installing", "Installed")) {
+                station.ok("FirmwareStatusNotification", new JsonObject().put("status", status));
+                assertEquals(status, column(id, "firmware_status"));
+            }
+            assertEquals(List.of("Uploading", "Uploaded"), Db.events(pool, "gateway.diagnostics.status-changed", id)
+                    .stream().map(e -> e.getJsonObject("data").getString("status")).toList());
+            assertEquals(List.of("Downloading", "Downloaded", "Installing", "Installed"),
+                    Db.events(pool, "gateway.firmware.status-changed", id).stream()
+                            .map(e -> e.getJsonObject("data").getString("status")).toList());
+            // A station rebooting into the new firmware reports it in its BootNotification.
+            station.ok("BootNotification", new JsonObject().put("chargePointVendor", "EvTest").put("chargePointModel", "T1")
+                    .put("firmwareVersion", "2.0.0"));
+            given().get("/internal/stations/" + id).then().statusCode(200).body("boot.firmwareVersion", equalTo("2.0.0"));
+            given().get("/internal/stations/" + id + "/commands").then().statusCode(200).body("", hasSize(2))
+                    .body("outcome", org.hamcrest.Matchers.everyItem(equalTo("ANSWERED")));
+        }
+    }
+
+    private String column(String id, String column) {
+        return Db.rows(pool, "SELECT " + column + " FROM station WHERE id = $1", id).iterator().next().getString(0);
+    }
+
+    private static JsonObject status(int connectorId, String status) {
+        return new JsonObject().put("connectorId", connectorId).put("errorCode", "NoError").put("status", status);
+    }
+
     /** The next CALL of {@code action}, skipping CALLs of commands that already timed out (sent as the queue drained). */
     private static JsonArray nextCall(TestStation station, String action) {
         for (int i = 0; i < 5; i++) {
