@@ -47,6 +47,27 @@ final class Platform implements AutoCloseable {
         this.run = run;
     }
 
+    private static Platform shared;
+
+    /**
+     * The platform shared by the end-to-end classes of this run: started on first use, stopped when the test JVM
+     * exits (failsafe runs the classes in alphabetical order, so LocalRunIT, which needs the ports free, runs first).
+     */
+    static synchronized Platform shared() throws Exception {
+        if (shared == null) {
+            shared = start();
+            Platform started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (Exception e) {
+                    started.run.descendants().forEach(ProcessHandle::destroyForcibly);
+                }
+            }));
+        }
+        return shared;
+    }
+
     static Platform start() throws Exception {
         Path local = Files.createTempDirectory("evpower-e2e");
         Path output = local.resolve("run-local.out");
