@@ -138,6 +138,8 @@ class TwoReplicasIT {
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.profile=test",
+                // Test speed only: the default 20 s grace keeps a stopping replica (and its sockets) around.
+                "-Dquarkus.shutdown.timeout=3s",
                 "-Dquarkus.http.port=" + port,
                 "-Devpower.instance-id=" + instanceId,
                 // The database is the one replica B already migrated: never clean it again.
