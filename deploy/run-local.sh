@@ -104,6 +104,8 @@ for service in "${SERVICES[@]}"; do [ -f "$(jar_of "$service")" ] || die "$servi
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 [ -x "$JAVA" ] || JAVA="$(command -v java)"
 PIDS=()
+declare -A RESTART=()    # pid → what to start again when it dies (a crashed service comes back, as it would in a cluster)
+declare -A RESTARTS=()   # name → how often it was restarted
 stopping=0
 stop_all() {
   [ "$stopping" = 1 ] && return
@@ -147,9 +149,10 @@ start_service() {
         idp_env ;;
       charging-service) export EVPOWER_SERVICE_SECRET="$CHARGING_SERVICE_SECRET"; idp_env ;;
     esac
-    exec "$JAVA" ${EVPOWER_JAVA_OPTS:--Xmx384m} -jar "$(jar_of "$service")" >"$LOGS/$service.log" 2>&1
+    exec "$JAVA" ${EVPOWER_JAVA_OPTS:--Xmx384m} -jar "$(jar_of "$service")" >>"$LOGS/$service.log" 2>&1
   ) &
   PIDS+=("$!")
+  RESTART[$!]="$service"
 }
 
 wait_ready() {
@@ -158,6 +161,12 @@ wait_ready() {
     if [ $SECONDS -ge $deadline ]; then die "$service did not become ready; see $LOGS/$service.log"; fi
     sleep 1
   done
+}
+
+start_nginx() {
+  "$NGINX" -p "$LOCAL/gateway" -c "$LOCAL/gateway/nginx.conf" -g 'daemon off;' >>"$LOGS/nginx.log" 2>&1 &
+  PIDS+=("$!")
+  RESTART[$!]=nginx
 }
 
 # The API gateway (nginx) is started after the services when it is installed; the provider's callbacks go through it.
@@ -176,8 +185,7 @@ say "all four services are ready"
 GATEWAY_LINE="    API gateway       not started (nginx is not installed)"
 if [ -n "$NGINX" ]; then
   "$ROOT/deploy/gateway/render.sh" "$LOCAL/gateway" >/dev/null
-  "$NGINX" -p "$LOCAL/gateway" -c "$LOCAL/gateway/nginx.conf" -g 'daemon off;' >"$LOGS/nginx.log" 2>&1 &
-  PIDS+=("$!")
+  start_nginx
   for _ in $(seq 1 20); do curl -fs http://127.0.0.1:8080/healthz >/dev/null 2>&1 && break; sleep 0.5; done
   GATEWAY_LINE="    API gateway       http://127.0.0.1:8080   the mobile app's entry (nginx): /api/v1/..., /ocpp/, /ws/"
 fi
@@ -205,12 +213,23 @@ $GATEWAY_LINE
   Ctrl-C stops everything.
 EOF
 
-# Stay in the foreground until a service dies or we are told to stop.
+# Stay in the foreground until told to stop; a service or nginx that dies is started again (at most 5 times each).
 while :; do
   for i in "${!PIDS[@]}"; do
-    if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
-      say "a process stopped unexpectedly (pid ${PIDS[$i]}); see $LOGS"
+    pid="${PIDS[$i]}"
+    kill -0 "$pid" 2>/dev/null && continue
+    unset 'PIDS[i]'
+    name="${RESTART[$pid]:-}"
+    unset 'RESTART[$pid]'
+    if [ -z "$name" ]; then
+      say "process $pid stopped; see $LOGS"
+    elif [ "${RESTARTS[$name]:-0}" -ge 5 ]; then
+      say "$name stopped unexpectedly again (pid $pid) and was restarted 5 times already; see $LOGS/$name.log"
       exit 1
+    else
+      RESTARTS[$name]=$(( ${RESTARTS[$name]:-0} + 1 ))
+      say "$name stopped unexpectedly (pid $pid); starting it again (log: $LOGS/$name.log)"
+      if [ "$name" = nginx ]; then start_nginx; else start_service "$name"; fi
     fi
   done
   sleep 2 &

@@ -183,6 +183,126 @@ class WholeStoryIT {
         }
     }
 
+    /**
+     * The same story with faults: a duplicated webhook, payment-service killed mid-session (run-local starts it again),
+     * and the station's connection cut mid-transaction (nginx stopped and restarted; the station reconnects and sends
+     * what it queued). The money still comes out exact.
+     */
+    @Test
+    void faultsMidSessionLeaveTheMoneyExact() throws Exception {
+        assertTrue(platform.hasApiGateway(), "nginx must be installed (.ci/run installs it): the story goes through it");
+        String suffix = UUID.randomUUID().toString().substring(0, 8).toUpperCase(Locale.ROOT);
+        String cpId = "E2F-" + suffix;
+        String clientId = "e2e-faults-" + suffix.toLowerCase(Locale.ROOT);
+        Map<String, String> adminKey = Map.of("X-Admin-Key", platform.env.get("EV_ADMIN_KEY"));
+        Map<String, String> operator = Platform.bearer(platform.token("operator-" + suffix, true));
+        Map<String, String> app = Platform.bearer(platform.token(clientId, false));
+
+        Answer registered = Platform.call("POST", Platform.SECURITY + "/admin/charge-points", adminKey,
+                "{\"cp_id\":\"" + cpId + "\",\"location\":\"E2E faults site\"}");
+        assertEquals(201, registered.status(), registered.toString());
+        String key = registered.body().path("authorization_key").asText();
+        long planId = Platform.call("POST", Platform.CHARGING + "/api/v1/admin/tariff-plans", operator,
+                "{\"name\":\"E2E faults " + suffix + "\"}").body().path("id").asLong();
+        Platform.call("POST", Platform.CHARGING + "/api/v1/admin/tariff-plans/" + planId + "/rules", operator,
+                "{\"tariff_type\":\"per_kwh\",\"price\":" + RATE_PER_KWH + "}");
+        Platform.call("POST", Platform.CHARGING + "/api/v1/admin/tariff-plans/" + planId + "/rules", operator,
+                "{\"tariff_type\":\"session_fee\",\"price\":" + SESSION_FEE + "}");
+        Answer station = Platform.call("PUT", Platform.CHARGING + "/api/v1/admin/stations/" + cpId, operator,
+                "{\"tariff_plan_id\":" + planId + ",\"connectors\":[{\"id\":1,\"type\":\"Type2\",\"power_kw\":720}]}");
+        assertEquals(200, station.status(), station.toString());
+
+        Path credentials = platform.local.resolve("e2e-faults-stations.txt");
+        Files.writeString(credentials, cpId + ":" + key + "\n");
+        Path simulatorLog = platform.local.resolve("logs/e2e-faults-simulator.log");
+        // Slower metering than the first story (36 kW, every second): the faults happen while it charges.
+        Process simulator = new ProcessBuilder(Processes.java(), "-Xmx128m", "-jar",
+                Processes.root().resolve("deploy/station-simulator/target/station-simulator.jar").toString(),
+                "--url", "ws://127.0.0.1:8080/ocpp", "--ids", cpId, "--credentials-file", credentials.toString(),
+                "--connectors", "1", "--power-kw", "180", "--meter-interval", "1", "--verbose")
+                .redirectErrorStream(true).redirectOutput(simulatorLog.toFile()).start();
+        try {
+            assertTrue(Processes.waitFor(Duration.ofSeconds(60), () -> {
+                Answer status = quietly(() -> Platform.call("GET", Platform.GATEWAY + "/api/v1/station/status/" + cpId,
+                        Map.of(), null));
+                return status != null && status.raw().contains("Available") && isOnline(status.body());
+            }), "the station is online\n" + tail(Processes.read(simulatorLog)));
+
+            // A top-up whose webhook arrives twice is credited once.
+            Answer invoice = Platform.call("POST", Platform.GATEWAY + "/api/v1/balance/topup-qr", app, "{\"amount\":500}");
+            assertEquals(200, invoice.status(), invoice.toString());
+            String invoiceId = invoice.body().path("invoice_id").asText();
+            Platform.call("POST", Platform.PAYMENT + "/simulator/odengi/invoices/" + invoiceId + "/pay", Map.of(), null);
+            assertTrue(Processes.waitFor(Duration.ofSeconds(30),
+                    () -> balance(app, clientId).compareTo(new BigDecimal("500")) == 0), "credited 500");
+            Answer again = Platform.call("POST", Platform.PAYMENT + "/simulator/odengi/invoices/" + invoiceId
+                    + "/pay?force=true", Map.of(), null);
+            assertTrue(again.status() < 500, again.toString());
+            Thread.sleep(2000);
+            assertEquals(0, balance(app, clientId).compareTo(new BigDecimal("500")), "a duplicated webhook credits nothing more");
+
+            Map<String, String> startHeaders = new HashMap<>(app);
+            startHeaders.put("Idempotency-Key", "e2e-faults-" + suffix);
+            Answer started = Platform.call("POST", Platform.GATEWAY + "/api/v1/charging/start", startHeaders,
+                    "{\"station_id\":\"" + cpId + "\",\"connector_id\":1,\"amount_som\":100}");
+            assertTrue(started.body().path("success").asBoolean(), started.toString());
+            String sessionId = started.body().path("session_id").asText();
+            assertTrue(Processes.waitFor(Duration.ofSeconds(60), () -> "started".equals(quietly(() -> Platform.call("GET",
+                    Platform.GATEWAY + "/api/v1/charging/status/" + sessionId, app, null)).body().path("session")
+                    .path("status").asText())), "the session is charging");
+
+            // payment-service dies mid-session; the run command starts it again.
+            kill("payment-service/target/quarkus-app", true);
+            assertTrue(Processes.waitFor(Duration.ofSeconds(120), () -> Processes.ready(8083)), "payment-service is back");
+
+            // The station's connection is cut mid-transaction (nginx stops; the run command starts it again).
+            kill("nginx", false);
+            assertTrue(Processes.waitFor(Duration.ofSeconds(30), () -> Processes.listening(8080)), "nginx is back");
+
+            AtomicReference<Answer> session = new AtomicReference<>();
+            boolean settled = Processes.waitFor(Duration.ofSeconds(150), () -> {
+                session.set(quietly(() -> Platform.call("GET", Platform.GATEWAY + "/api/v1/charging/status/" + sessionId,
+                        app, null)));
+                return session.get() != null && "stopped".equals(session.get().body().path("session").path("status").asText());
+            });
+            assertTrue(settled, "the session is stopped by its limit and settled despite the faults: " + session.get()
+                    + "\n" + tail(Processes.read(simulatorLog)) + platform.logs());
+            assertTrue(Processes.read(simulatorLog).contains("connected to ws://127.0.0.1:8080/ocpp/" + cpId),
+                    "the station connected");
+            JsonNode done = session.get().body().path("session");
+            long energyWh = new BigDecimal(done.path("energy_kwh").asText()).movePointRight(3).longValueExact();
+            long expectedCost = energyWh * RATE_PER_KWH / 1000 + SESSION_FEE;
+            BigDecimal expectedBalance = BigDecimal.valueOf(50_000 - expectedCost).movePointLeft(2);
+            assertTrue(Processes.waitFor(Duration.ofSeconds(30), () -> balance(app, clientId).compareTo(expectedBalance) == 0),
+                    "balance " + balance(app, clientId) + " = 500 - " + BigDecimal.valueOf(expectedCost).movePointLeft(2)
+                            + " (" + energyWh + " Wh)" + platform.logs());
+            assertLedgerBalances(clientId, 50_000 - expectedCost);
+        } finally {
+            simulator.destroy();
+            if (!simulator.waitFor(15, TimeUnit.SECONDS)) {
+                simulator.destroyForcibly();
+            }
+        }
+    }
+
+    /** Stops the platform's process whose command line contains {@code marker} (SIGKILL when {@code crash}). */
+    private static void kill(String marker, boolean crash) {
+        java.util.List<ProcessHandle> targets = platform.run.descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(marker))
+                .filter(p -> !marker.equals("nginx") || p.info().commandLine().orElse("").contains("daemon off"))
+                .toList();
+        assertFalse(targets.isEmpty(), "a running " + marker + " process");
+        targets.forEach(p -> {
+            if (crash) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
+            }
+        });
+        assertTrue(Processes.waitFor(Duration.ofSeconds(20), () -> targets.stream().noneMatch(ProcessHandle::isAlive)),
+                marker + " stopped");
+    }
+
     private static boolean isOnline(JsonNode status) {
         JsonNode online = status.findValue("is_online");
         if (online == null) {
