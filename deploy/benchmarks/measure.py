@@ -8,6 +8,7 @@ connected to evpower_bench_gateway (shared PostgreSQL background writers are not
 apart (it only works at connection time). Client CPU comes from the simulator's own rusage."""
 import argparse
 import json
+import signal
 import os
 import statistics
 import subprocess
@@ -70,7 +71,18 @@ def median(values):
     return round(statistics.median(values), 4) if values else None
 
 
+CURRENT = []  # the running simulator, stopped with us
+
+
+def on_term(signum, frame):
+    for proc in CURRENT:
+        proc.terminate()
+    sys.exit(143)
+
+
 def main():
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
     p = argparse.ArgumentParser()
     for name in ["java", "simulator", "credentials", "out", "targets", "scenario"]:
         p.add_argument("--" + name, required=True)
@@ -151,7 +163,9 @@ def main():
             with open(os.path.join(a.out, f"{target}-{rep}.json"), "w") as out, \
                     open(os.path.join(a.out, f"{target}-{rep}.client.log"), "w") as err:
                 proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+                CURRENT[:] = [proc]
                 _, status, usage = os.wait4(proc.pid, 0)
+                CURRENT.clear()
             wall = time.time() - t0
             rss_end = peak[0]
             done.set()

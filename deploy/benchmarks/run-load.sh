@@ -215,5 +215,7 @@ python3 "$HERE/measure.py" --java "$JAVA" --simulator "$WORK/station-simulator.j
   --out "$OUT" --targets "$TARGETS" --reps "$REPS" --stations "$STATIONS" --ramp "$RAMP" --duration "$DURATION" \
   --scenario "$SCENARIO" --meter-interval "$METER" --session-seconds "$SESSION" --think-seconds "$THINK" \
   --heartbeat-interval "$HEARTBEAT" --warmup "$WARMUP" --reference-pid "${REF_PID:-0}" --gateway-pid "${GW_PID:-0}" \
-  --redis-pid "${REDIS_PID:-0}" --security-pid "${SEC_PID:-0}"
+  --redis-pid "${REDIS_PID:-0}" --security-pid "${SEC_PID:-0}" &
+MEASURE_PID=$!; PIDS+=("$MEASURE_PID")
+wait "$MEASURE_PID"  # in the background so that SIGINT/SIGTERM reach the trap at once
 say "results in $OUT"
