@@ -67,5 +67,12 @@ public interface EventsConfig {
         /** Pause before reading again after Redis or the database failed. */
         @WithDefault("1s")
         Duration retryBackoff();
+
+        /**
+         * How long applied event ids are kept for deduplication. Longer than any redelivery can come: streams are
+         * trimmed and pending entries are claimed within minutes.
+         */
+        @WithDefault("P7D")
+        Duration dedupeRetention();
     }
 }

@@ -27,10 +27,12 @@ public class EventConsumers {
     private final ObjectMapper mapper;
     private final EventsConfig config;
     private final InstanceId instanceId;
+    private final io.vertx.mutiny.sqlclient.Pool pool;
     private final List<StreamConsumer> running = new ArrayList<>();
 
     EventConsumers(Instance<EventHandler> handlers, ReactiveRedisDataSource redis, Vertx vertx, ObjectMapper mapper,
-            EventsConfig config, InstanceId instanceId) {
+            EventsConfig config, InstanceId instanceId, io.vertx.mutiny.sqlclient.Pool pool) {
+        this.pool = pool;
         this.handlers = handlers;
         this.redis = redis;
         this.vertx = vertx;
@@ -49,6 +51,27 @@ public class EventConsumers {
             consumer.start();
             Log.infof("Consuming %s as %s/%s", consumer.stream(), consumer.group(), instanceId.value());
         }
+    }
+
+    /** Forgets applied event ids older than the dedupe retention (replica-safe: a plain DELETE by age). */
+    @io.quarkus.scheduler.Scheduled(every = "1h", delayed = "2m",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    io.smallrye.mutiny.Uni<Void> removeOldProcessedEvents() {
+        return removeProcessedBefore(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                .minus(config.consumer().dedupeRetention()))
+                .onFailure().invoke(f -> Log.warnf("Could not remove old processed-event ids (will retry): %s", f.toString()))
+                .onFailure().recoverWithItem(0).replaceWithVoid();
+    }
+
+    io.smallrye.mutiny.Uni<Integer> removeProcessedBefore(java.time.OffsetDateTime cutoff) {
+        return pool.preparedQuery("DELETE FROM processed_event WHERE processed_at < $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(cutoff))
+                .map(rows -> {
+                    if (rows.rowCount() > 0) {
+                        Log.infof("Removed %d processed-event ids older than %s", rows.rowCount(), cutoff);
+                    }
+                    return rows.rowCount();
+                });
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -160,6 +160,28 @@ class StreamConsumerTest {
                 .execute(Tuple.of(stream)).await().indefinitely().iterator().next().getLong(0));
     }
 
+    @Inject
+    EventConsumers consumers;
+
+    @Test
+    void oldProcessedIdsAreForgottenAndRecentOnesKept() {
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        String insert = "INSERT INTO processed_event (consumer_group, event_id, stream, event_type, processed_at) "
+                + "VALUES ('retention-test', $1, 's', 't', $2)";
+        pool.preparedQuery(insert).execute(Tuple.of(old, java.time.OffsetDateTime.now().minusDays(30)))
+                .await().indefinitely();
+        pool.preparedQuery(insert).execute(Tuple.of(recent, java.time.OffsetDateTime.now())).await().indefinitely();
+
+        int removed = consumers.removeProcessedBefore(java.time.OffsetDateTime.now().minusDays(7)).await().indefinitely();
+
+        assertTrue(removed >= 1);
+        var left = pool.preparedQuery("SELECT event_id FROM processed_event WHERE consumer_group = 'retention-test'")
+                .execute().await().indefinitely();
+        assertEquals(1, left.size());
+        assertEquals(recent, left.iterator().next().getUUID(0));
+    }
+
     private StreamConsumer start(String stream, String member) {
         EventsConfig.Consumer consumerConfig = config.consumer();
         StreamConsumer consumer = new StreamConsumer(redis, vertx, mapper, consumerConfig, GROUP, member,
