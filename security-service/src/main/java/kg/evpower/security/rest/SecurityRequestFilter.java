@@ -11,6 +11,7 @@ import kg.evpower.platform.auth.ServiceAuthFilter;
 import kg.evpower.platform.auth.ServiceTokenVerifier;
 import kg.evpower.platform.problem.Problems;
 import kg.evpower.security.config.SecurityConfig;
+import kg.evpower.security.metrics.SecurityMetrics;
 import kg.evpower.security.service.AdminAuthenticator;
 import kg.evpower.security.service.AuditService;
 import kg.evpower.security.service.AuditService.Entry;
@@ -33,9 +34,11 @@ public class SecurityRequestFilter {
     private final AdminAuthenticator admins;
     private final AuditService audit;
     private final SecurityConfig config;
+    private final SecurityMetrics metrics;
 
     SecurityRequestFilter(RequestCaller requestCaller, SourceAddressResolver addresses, AuthThrottle throttle,
-            AdminAuthenticator admins, AuditService audit, SecurityConfig config) {
+            AdminAuthenticator admins, AuditService audit, SecurityConfig config, SecurityMetrics metrics) {
+        this.metrics = metrics;
         this.requestCaller = requestCaller;
         this.addresses = addresses;
         this.throttle = throttle;
@@ -72,7 +75,11 @@ public class SecurityRequestFilter {
     }
 
     private Uni<Response> limit(String bucket, String source, int perMinute) {
-        return throttle.tryAcquire(bucket, String.valueOf(source), perMinute).map(allowed -> allowed ? null
+        return throttle.tryAcquire(bucket, String.valueOf(source), perMinute).invoke(allowed -> {
+            if (!allowed && "auth".equals(bucket)) {
+                metrics.authFailure("rate_limited");
+            }
+        }).map(allowed -> allowed ? null
                 : Response.fromResponse(Problems.response(429, "RATE_LIMITED", "Too many requests",
                         "Too many requests from this address; try again in a minute")).header("Retry-After", "60").build());
     }

@@ -20,6 +20,7 @@ import kg.evpower.security.crypto.PasswordHasher;
 import kg.evpower.security.domain.ChargePoint;
 import kg.evpower.security.domain.ChargePointStatus;
 import kg.evpower.security.event.SecurityEvents;
+import kg.evpower.security.metrics.SecurityMetrics;
 import kg.evpower.security.repository.ChargePointRepository;
 import kg.evpower.security.service.AuditService.Entry;
 import kg.evpower.security.service.AuditService.Outcome;
@@ -69,9 +70,11 @@ public class ChargePointService {
     private final Vertx vertx;
     private final TokenService tokens;
     private final PasswordHasher hasher;
+    private final SecurityMetrics metrics;
 
     ChargePointService(ChargePointRepository repository, EncryptionKeyService keys, AuditService audit, AuthThrottle throttle,
-            Outbox outbox, Vertx vertx, TokenService tokens, SecurityConfig config) {
+            Outbox outbox, Vertx vertx, TokenService tokens, SecurityConfig config, SecurityMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.keys = keys;
         this.audit = audit;
@@ -166,7 +169,7 @@ public class ChargePointService {
             }
             return apply(cp, target, reason, caller).replaceWith(new StatusChange(cpId, target, previous,
                     "Status changed from " + previous + " to " + target));
-        })).onFailure(ProblemException.class).call(e -> {
+        })).invoke(this::countRevocation).onFailure(ProblemException.class).call(e -> {
             // A refusal changes nothing, so its audit row is written on its own after the rollback.
             ProblemException p = (ProblemException) e;
             if (p.code().equals("STATUS_UNCHANGED") || p.code().equals("INVALID_STATUS_TRANSITION")) {
@@ -194,7 +197,14 @@ public class ChargePointService {
                             new SecurityEvents.Deregistered(cpId)))
                     .call(() -> audit.record(new Entry(caller, "CP_DEREGISTER", Outcome.SUCCESS, "WARN", cpId, why)))
                     .replaceWith(new StatusChange(cpId, ChargePointStatus.REVOKED, previous, "Charge point deregistered"));
-        }));
+        })).invoke(this::countRevocation);
+    }
+
+    /** Counted once the transaction has committed, and only when the charge point was not REVOKED before. */
+    private void countRevocation(StatusChange change) {
+        if (change.status() == ChargePointStatus.REVOKED && change.previousStatus() != ChargePointStatus.REVOKED) {
+            metrics.chargePointRevoked();
+        }
     }
 
     private Uni<Void> apply(ChargePoint cp, ChargePointStatus target, String reason, Caller caller) {
@@ -236,7 +246,8 @@ public class ChargePointService {
             if (locked) {
                 return audit.recordAlone(new Entry(caller.as("cp:" + cpId), channel, Outcome.DENIED, "CRITICAL", cpId,
                         "LOCKED_OUT BRUTE_FORCE_SUSPECTED"))
-                        .replaceWith(new AuthResult(cpId, known, false, status, true, tokenVersion));
+                        .replaceWith(new AuthResult(cpId, known, false, status, true, tokenVersion))
+                        .invoke(() -> metrics.authFailure("locked_out"));
             }
             String hash = known ? cp.credentialHash : null;
             return vertx.executeBlocking(() -> known ? hasher.verify(password, hash) : hasher.verifyNothing(password), false)
@@ -255,7 +266,12 @@ public class ChargePointService {
                         .call(() -> audit.record(new Entry(caller.as("cp:" + cpId), channel,
                                 revoked ? Outcome.DENIED : Outcome.SUCCESS, revoked ? "WARN" : "INFO", cpId,
                                 revoked ? "REVOKED" : status == ChargePointStatus.OUT_OF_SERVICE ? "OUT_OF_SERVICE" : null)))))
-                .replaceWith(new AuthResult(cpId, true, !revoked, status, false, tokenVersion));
+                .replaceWith(new AuthResult(cpId, true, !revoked, status, false, tokenVersion))
+                .invoke(() -> {
+                    if (revoked) {
+                        metrics.authFailure("revoked");
+                    }
+                });
     }
 
     private Uni<AuthResult> failed(String cpId, boolean known, ChargePointStatus status, int tokenVersion, Caller caller,
@@ -269,7 +285,8 @@ public class ChargePointService {
                                 Outcome.FAILURE, lockedNow ? "CRITICAL" : "WARN", cpId,
                                 (known ? "INVALID_CREDENTIALS" : "UNKNOWN_CP")
                                         + (lockedNow ? " BRUTE_FORCE_SUSPECTED" : ""))))))
-                .map(lockedNow -> new AuthResult(cpId, known, false, status, lockedNow, tokenVersion));
+                .map(lockedNow -> new AuthResult(cpId, known, false, status, lockedNow, tokenVersion))
+                .invoke(() -> metrics.authFailure(known ? "wrong_key" : "unknown"));
     }
 
     /**

@@ -22,6 +22,7 @@ import kg.evpower.security.domain.EncryptionError;
 import kg.evpower.security.domain.EncryptionKey;
 import kg.evpower.security.domain.KeyStatus;
 import kg.evpower.security.event.SecurityEvents;
+import kg.evpower.security.metrics.SecurityMetrics;
 import kg.evpower.security.repository.ChargePointRepository;
 import kg.evpower.security.repository.EncryptionErrorRepository;
 import kg.evpower.security.repository.EncryptionKeyRepository;
@@ -62,9 +63,11 @@ public class EncryptionKeyService {
     private final Outbox outbox;
     private final AuditService audit;
     private final SecurityConfig config;
+    private final SecurityMetrics metrics;
 
     EncryptionKeyService(ChargePointRepository chargePoints, EncryptionKeyRepository keys, EncryptionErrorRepository errors,
-            KeyWrapper wrapper, Outbox outbox, AuditService audit, SecurityConfig config) {
+            KeyWrapper wrapper, Outbox outbox, AuditService audit, SecurityConfig config, SecurityMetrics metrics) {
+        this.metrics = metrics;
         this.chargePoints = chargePoints;
         this.keys = keys;
         this.errors = errors;
@@ -175,7 +178,11 @@ public class EncryptionKeyService {
                         : new Outcome_<Decrypted>(null, refusal(400, "PAYLOAD_MALFORMED", "invalid_format", e.getMessage())));
             }
             return keys.findVersion(cpId, parsed.keyVersion()).map(key -> open(cpId, parsed, key));
-        }).chain(outcome -> settle(cpId, caller, outcome))).map(EncryptionKeyService::orThrow);
+        }).chain(outcome -> settle(cpId, caller, outcome))).invoke(outcome -> {
+            if (outcome.refusal() != null) {
+                metrics.decryptionFailure(outcome.refusal().errorType());
+            }
+        }).map(EncryptionKeyService::orThrow);
     }
 
     private Outcome_<Decrypted> open(String cpId, PayloadFormat.Parsed parsed, EncryptionKey key) {

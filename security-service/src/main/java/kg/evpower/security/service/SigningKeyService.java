@@ -35,6 +35,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import kg.evpower.security.config.SecurityConfig;
 import kg.evpower.security.config.Secrets;
+import kg.evpower.security.metrics.SecurityMetrics;
 import kg.evpower.security.crypto.AesGcm;
 import kg.evpower.security.repository.SigningKeyRepository;
 import kg.evpower.security.repository.SigningKeyRepository.StoredKey;
@@ -55,10 +56,12 @@ public class SigningKeyService {
     private final SigningKeyRepository repository;
     private final SecurityConfig config;
     private final Secrets secrets;
+    private final SecurityMetrics metrics;
     private volatile List<SigningKey> keys = List.of();
     private volatile SecretKey wrappingKey;
 
-    SigningKeyService(SigningKeyRepository repository, SecurityConfig config, Secrets secrets) {
+    SigningKeyService(SigningKeyRepository repository, SecurityConfig config, Secrets secrets, SecurityMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.config = config;
         this.secrets = secrets;
@@ -73,6 +76,12 @@ public class SigningKeyService {
     @Scheduled(every = "${evpower.security.signing-keys.refresh-interval:30s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshAndRotateWhenDue() {
+        return refreshOrRotate()
+                .onItem().invoke(() -> metrics.jobRun(true))
+                .onFailure().invoke(f -> metrics.jobRun(false));
+    }
+
+    private Uni<Void> refreshOrRotate() {
         Duration rotateAfter = config.signingKeys().rotateAfter();
         SigningKey current = keys.isEmpty() ? null : keys.getFirst();
         if (current != null && !rotateAfter.isZero()
