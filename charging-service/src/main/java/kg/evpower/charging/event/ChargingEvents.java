@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import kg.evpower.charging.config.ChargingConfig;
 import kg.evpower.charging.domain.ChargingSession;
+import kg.evpower.charging.metrics.ChargingMetrics;
 import kg.evpower.platform.event.Outbox;
 
 /** Appends the session events of {@code evpower.charging.v1} to the outbox, inside the caller's transaction. */
@@ -24,8 +25,10 @@ public class ChargingEvents {
 
     private final Outbox outbox;
     private final ChargingConfig config;
+    private final ChargingMetrics metrics;
 
-    ChargingEvents(Outbox outbox, ChargingConfig config) {
+    ChargingEvents(Outbox outbox, ChargingConfig config, ChargingMetrics metrics) {
+        this.metrics = metrics;
         this.outbox = outbox;
         this.config = config;
     }
@@ -34,6 +37,15 @@ public class ChargingEvents {
         long cost = s.finalCost != null ? s.finalCost : s.currentCost;
         SessionEvent data = new SessionEvent(s.id.toString(), s.clientId, s.stationId, s.connectorId, s.transactionId,
                 s.energyWh, cost, s.status, reason);
-        return outbox.append(config.streams().charging(), type, s.id.toString(), data).replaceWithVoid();
+        return outbox.append(config.streams().charging(), type, s.id.toString(), data).replaceWithVoid()
+                .invoke(() -> {
+                    switch (type) {
+                        case STARTED -> metrics.session("started");
+                        case STOPPED -> metrics.session("stopped");
+                        case FAILED -> metrics.session("failed");
+                        default -> {
+                        }
+                    }
+                });
     }
 }

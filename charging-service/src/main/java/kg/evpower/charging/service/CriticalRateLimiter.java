@@ -22,6 +22,8 @@ import kg.evpower.charging.config.ChargingConfig;
  * configured timeout the request is refused with 503. Every decision is counted in
  * {@code evpower_charging_rate_limit_total{bucket="critical", outcome=allowed|limited|unavailable}}.
  */
+// Created at start-up so that its counters are on /q/metrics (at 0) before the first decision.
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class CriticalRateLimiter {
 

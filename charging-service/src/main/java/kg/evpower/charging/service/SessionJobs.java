@@ -16,6 +16,7 @@ import kg.evpower.charging.client.PaymentClient;
 import kg.evpower.charging.config.ChargingConfig;
 import kg.evpower.charging.domain.ChargingSession;
 import kg.evpower.charging.event.ChargingEvents;
+import kg.evpower.charging.metrics.ChargingMetrics;
 import kg.evpower.charging.repository.SessionRepository;
 
 /**
@@ -33,10 +34,12 @@ public class SessionJobs {
     private final IdempotencyService idempotency;
     private final ChargingEvents events;
     private final ChargingConfig config;
+    private final ChargingMetrics metrics;
 
     SessionJobs(SessionRepository sessions, GatewayClient gateway, PaymentClient payment, Settlement settlement,
             SessionService sessionService, IdempotencyService idempotency, ChargingEvents events,
-            ChargingConfig config) {
+            ChargingConfig config, ChargingMetrics metrics) {
+        this.metrics = metrics;
         this.sessions = sessions;
         this.gateway = gateway;
         this.payment = payment;
@@ -59,6 +62,10 @@ public class SessionJobs {
 
     /** One pass of every step; the number of sessions acted on. */
     public Uni<Integer> runAll() {
+        return steps().invoke(() -> metrics.jobRun(true)).onFailure().invoke(f -> metrics.jobRun(false));
+    }
+
+    private Uni<Integer> steps() {
         return stopOverdue().chain(a -> cancelNeverStarted().chain(b -> finishUnconfirmedStops()
                 .chain(c -> releaseFailedHolds().chain(d -> idempotency.removeOlderThan(
                                 Instant.now().minus(config.jobs().idempotencyRetention()))

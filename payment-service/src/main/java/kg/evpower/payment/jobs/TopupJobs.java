@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import kg.evpower.payment.config.PaymentConfig;
 import kg.evpower.payment.domain.TopupDtos.Topup;
+import kg.evpower.payment.metrics.PaymentMetrics;
 import kg.evpower.payment.service.TopupService;
 
 /**
@@ -23,8 +24,10 @@ public class TopupJobs {
 
     private final TopupService topups;
     private final PaymentConfig config;
+    private final PaymentMetrics metrics;
 
-    TopupJobs(TopupService topups, PaymentConfig config) {
+    TopupJobs(TopupService topups, PaymentConfig config, PaymentMetrics metrics) {
+        this.metrics = metrics;
         this.topups = topups;
         this.config = config;
     }
@@ -41,7 +44,9 @@ public class TopupJobs {
                 .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
                 .onItem().transformToUniAndConcatenate(this::handle)
                 .collect().asList()
-                .map(results -> (int) results.stream().filter(Boolean::booleanValue).count());
+                .map(results -> (int) results.stream().filter(Boolean::booleanValue).count())
+                .invoke(() -> metrics.jobRun(true))
+                .onFailure().invoke(f -> metrics.jobRun(false));
     }
 
     private Uni<Boolean> handle(Topup topup) {

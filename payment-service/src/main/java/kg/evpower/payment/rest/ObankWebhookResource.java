@@ -20,6 +20,7 @@ import kg.evpower.payment.client.ObankClient;
 import kg.evpower.payment.client.ObankXml;
 import kg.evpower.payment.client.OdengiSigner;
 import kg.evpower.payment.config.PaymentConfig;
+import kg.evpower.payment.metrics.PaymentMetrics;
 import kg.evpower.payment.service.AuditService;
 import kg.evpower.payment.service.ObankService;
 import kg.evpower.payment.service.TopupService;
@@ -41,9 +42,11 @@ public class ObankWebhookResource {
     private final TopupService topups;
     private final ObankService obank;
     private final AuditService audit;
+    private final PaymentMetrics metrics;
 
     ObankWebhookResource(PaymentConfig config, WebhookRateLimiter limiter, TopupService topups, ObankService obank,
-            AuditService audit) {
+            AuditService audit, PaymentMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.limiter = limiter;
         this.topups = topups;
@@ -57,6 +60,7 @@ public class ObankWebhookResource {
     public Uni<RestResponse<Map<String, Object>>> receive(byte[] body, @Context HttpServerRequest request,
             @HeaderParam("X-Obank-Signature") String signature) {
         if (!config.obank().enabled()) {
+            metrics.webhook("OBANK", "not_available");
             return Uni.createFrom().item(RestResponse.status(RestResponse.Status.SERVICE_UNAVAILABLE,
                     Map.of("status", "not_available")));
         }
@@ -105,6 +109,7 @@ public class ObankWebhookResource {
 
     private Uni<RestResponse<Map<String, Object>>> answer(int status, String outcome, String orderId, String source,
             String summary) {
+        metrics.webhook("OBANK", outcome);
         Map<String, Object> answer = orderId == null ? Map.of("status", outcome) : Map.of("status", outcome, "invoice_id", orderId);
         return audit.record(new AuditService.Entry("OBANK", "IN", "webhook", orderId, null, source, summary, null, outcome))
                 .replaceWith(RestResponse.status(RestResponse.Status.fromStatusCode(status), answer));

@@ -23,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import kg.evpower.payment.client.OdengiSigner;
 import kg.evpower.payment.config.PaymentConfig;
+import kg.evpower.payment.metrics.PaymentMetrics;
 import kg.evpower.payment.service.AuditService;
 import kg.evpower.payment.service.TopupService;
 import kg.evpower.payment.service.WebhookRateLimiter;
@@ -40,10 +41,12 @@ public class WebhookResource {
     private final WebhookRateLimiter limiter;
     private final TopupService topups;
     private final AuditService audit;
+    private final PaymentMetrics metrics;
     private final ObjectMapper mapper;
 
     WebhookResource(PaymentConfig config, WebhookRateLimiter limiter, TopupService topups, AuditService audit,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, PaymentMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.limiter = limiter;
         this.topups = topups;
@@ -136,6 +139,7 @@ public class WebhookResource {
 
     private Uni<RestResponse<Map<String, Object>>> answer(int status, String outcome, String invoiceId, String source,
             String body) {
+        metrics.webhook("ODENGI", outcome);
         Map<String, Object> answer = invoiceId == null ? Map.of("status", outcome) : Map.of("status", outcome, "invoice_id", invoiceId);
         return audit.record(new AuditService.Entry("ODENGI", "IN", "webhook", invoiceId, null, source, body, null, outcome))
                 .replaceWith(RestResponse.status(RestResponse.Status.fromStatusCode(status), answer));

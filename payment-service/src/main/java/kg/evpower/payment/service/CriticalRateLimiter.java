@@ -21,6 +21,8 @@ import kg.evpower.payment.rest.MobileException;
  * start/stop) shares one budget. When Redis cannot be asked the call is refused (fails closed, 503). Every decision is
  * counted in {@code evpower_rate_limit_total{bucket="critical",outcome=allowed|limited|unavailable}}.
  */
+// Created at start-up so that its counters are on /q/metrics (at 0) before the first decision.
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class CriticalRateLimiter {
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import kg.evpower.payment.metrics.PaymentMetrics;
 
 /**
  * The double-entry ledger. Every method runs inside the caller's transaction. Client accounts are locked with
@@ -36,6 +37,11 @@ public class LedgerService {
     }
 
     private final Map<String, Long> systemIds = new ConcurrentHashMap<>();
+    private final PaymentMetrics metrics;
+
+    LedgerService(PaymentMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /** Creates the client's accounts if missing (idempotent) and locks them in id order. */
     public Uni<ClientAccounts> lockClient(String clientId) {
@@ -91,6 +97,7 @@ public class LedgerService {
         long debits = nonZero.stream().filter(p -> p.direction() == 'D').mapToLong(Posting::amount).sum();
         long credits = nonZero.stream().filter(p -> p.direction() == 'C').mapToLong(Posting::amount).sum();
         if (debits != credits || nonZero.size() < 2 || nonZero.stream().anyMatch(p -> p.amount() < 0)) {
+            metrics.ledger(kind, "rejected");
             return Uni.createFrom().failure(new IllegalArgumentException("unbalanced journal entry " + kind));
         }
         return Db.rows("INSERT INTO journal_entry (kind, reference, client_id, description) VALUES (?1, ?2, ?3, ?4) "
@@ -114,6 +121,8 @@ public class LedgerService {
                         params.add(p.amount());
                     }
                     return Db.update(sql.toString(), params.toArray()).replaceWith(entryId);
-                });
+                })
+                .invoke(entryId -> metrics.ledger(kind, entryId == null ? "duplicate" : "posted"))
+                .onFailure().invoke(f -> metrics.ledger(kind, "failed"));
     }
 }
