@@ -19,6 +19,8 @@ public interface GatewayConfig {
 
     Offline offline();
 
+    Shutdown shutdown();
+
     interface Ocpp {
         /** Largest text frame accepted from a station, in UTF-8 bytes; larger ones are answered FormationViolation. */
         @WithDefault("65536")
@@ -91,5 +93,14 @@ public interface GatewayConfig {
         /** How often offline detection runs (its schedule reads this property). */
         @WithDefault("2m")
         Duration every();
+    }
+
+    interface Shutdown {
+        /**
+         * On shutdown, how long station CALLs already being processed may take before every socket is closed with
+         * 1001 anyway; the close bookkeeping (routing record, station row) gets as long again.
+         */
+        @WithDefault("5s")
+        Duration drainTimeout();
     }
 }

@@ -36,9 +36,12 @@ public class OcppSocketHandler {
     private final StationRouting routing;
     private final GatewayConfig config;
     private final Vertx vertx;
+    private final GracefulShutdown drain;
 
     OcppSocketHandler(SessionRegistry registry, FrameCodec codec, StationMessageHandler messages,
-            StationService stations, StationRouting routing, GatewayConfig config, Vertx vertx) {
+            StationService stations, StationRouting routing, GatewayConfig config, Vertx vertx,
+            GracefulShutdown drain) {
+        this.drain = drain;
         this.registry = registry;
         this.codec = codec;
         this.messages = messages;
@@ -56,6 +59,11 @@ public class OcppSocketHandler {
         }
         StationSession session = new StationSession(id, connection, vertx, status, codec::encode);
         connection.userData().put(SESSION, session);
+        if (drain.draining()) {
+            // Admitted just before this replica began to stop: send it elsewhere at once.
+            session.markReleased();
+            return connection.close(new CloseReason(1001, GracefulShutdown.REASON));
+        }
         registry.register(session).ifPresent(old -> {
             Log.infof("Station %s: a new connection replaces the previous one", id);
             old.close(1000, "Replaced by a new connection");
@@ -109,12 +117,17 @@ public class OcppSocketHandler {
     }
 
     Uni<Void> closed(WebSocketConnection connection, CloseReason reason) {
+        Runnable requestDone = connection.userData().get(StationUpgradeCheck.REQUEST_DONE);
+        if (requestDone != null) {
+            requestDone.run();
+        }
         StationSession session = connection.userData().get(SESSION);
         if (session == null) {
             return Uni.createFrom().voidItem();
         }
         session.closed();
         if (!registry.unregister(session)) {
+            session.markReleased();
             return Uni.createFrom().voidItem();
         }
         String id = session.chargePointId();
@@ -123,7 +136,8 @@ public class OcppSocketHandler {
         return routing.release(id).onFailure().recoverWithNull()
                 .chain(() -> Contexts.onNewContext(vertx, () -> stations.disconnected(id, routing.instanceId(), why)))
                 .onFailure().invoke(f -> Log.errorf("Station %s: disconnection not recorded: %s", id, f.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .onFailure().recoverWithNull().replaceWithVoid()
+                .eventually(session::markReleased);
     }
 
     Uni<Void> failed(WebSocketConnection connection, Throwable failure) {

@@ -29,6 +29,8 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
     public static final Set<String> SUBPROTOCOLS = Set.of("ocpp1.6", "ocpp1.6j", "ocpp1.6-json");
     public static final UserData.TypedKey<String> CHARGE_POINT_ID = UserData.TypedKey.forString("chargePointId");
     public static final UserData.TypedKey<String> SECURITY_STATUS = UserData.TypedKey.forString("securityStatus");
+    /** Run once the socket has closed: tells Quarkus' HTTP graceful shutdown the upgrade request is over. */
+    static final UserData.TypedKey<Runnable> REQUEST_DONE = new UserData.TypedKey<>("requestDone");
 
     /** Identity: 1-48 printable ASCII characters, none of which break the Basic user field or the path. */
     private static final Pattern IDENTITY = Pattern.compile("[A-Za-z0-9._~*+@=!$&'()\\-]{1,48}");
@@ -38,8 +40,11 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
     private final CredentialCache credentials;
     private final GatewayConfig config;
     private final TrustedProxies proxies;
+    private final GracefulShutdown drain;
 
-    StationUpgradeCheck(CredentialCache credentials, GatewayConfig config, TrustedProxies proxies) {
+    StationUpgradeCheck(CredentialCache credentials, GatewayConfig config, TrustedProxies proxies,
+            GracefulShutdown drain) {
+        this.drain = drain;
         this.credentials = credentials;
         this.config = config;
         this.proxies = proxies;
@@ -48,6 +53,10 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         HttpServerRequest request = context.httpRequest();
+        if (drain.draining()) {
+            // This replica is stopping: the station should connect to another one.
+            return CheckResult.rejectUpgrade(503);
+        }
         if (!offersSupportedSubprotocol(request.headers().getAll("Sec-WebSocket-Protocol"))) {
             return CheckResult.rejectUpgrade(400);
         }
@@ -70,6 +79,7 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
                     }
                     context.userData().put(CHARGE_POINT_ID, chargePointId);
                     context.userData().put(SECURITY_STATUS, result.status());
+                    context.userData().put(REQUEST_DONE, UpgradedRequest.doneAction(request));
                     return CheckResult.permitUpgradeSync();
                 })
                 .onFailure().recoverWithItem(failure -> {

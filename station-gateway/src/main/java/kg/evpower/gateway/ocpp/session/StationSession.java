@@ -34,6 +34,8 @@ public final class StationSession {
     private volatile long lastRouteNanos;
 
     private CompletableFuture<Void> inboundTail = CompletableFuture.completedFuture(null);
+    /** Completed once the socket's close has been recorded (routing record released, station row updated). */
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
     private final ArrayDeque<PendingCall> queue = new ArrayDeque<>();
     private PendingCall inFlight;
 
@@ -110,6 +112,34 @@ public final class StationSession {
                     Log.warnf("Station %s: message processing failed: %s", chargePointId, failure.toString());
                     return null;
                 });
+    }
+
+    /**
+     * Completes when every station CALL received so far has been answered, including CALLs that arrive while waiting
+     * (the caller bounds the wait).
+     */
+    public CompletableFuture<Void> inboundIdle() {
+        CompletableFuture<Void> tail;
+        synchronized (this) {
+            tail = inboundTail;
+        }
+        return tail.handle((ok, failure) -> null).thenCompose(ignored -> {
+            synchronized (this) {
+                if (inboundTail == tail) {
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
+            }
+            return inboundIdle();
+        });
+    }
+
+    /** Completes once this socket's close has been recorded (see {@link #markReleased()}). */
+    public CompletableFuture<Void> released() {
+        return released;
+    }
+
+    public void markReleased() {
+        released.complete(null);
     }
 
     public void send(OcppFrame frame) {
