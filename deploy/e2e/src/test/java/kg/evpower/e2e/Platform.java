@@ -69,6 +69,12 @@ final class Platform implements AutoCloseable {
     }
 
     static Platform start() throws Exception {
+        for (int port : new int[] {8080, 8081, 8082, 8083, 8084}) {
+            if (Processes.listening(port)) {
+                throw new IllegalStateException("port " + port + " is taken: another EvPower run (or something else) is "
+                        + "listening; the end-to-end tests need 8080-8084 free");
+            }
+        }
         Path local = Files.createTempDirectory("evpower-e2e");
         Path output = local.resolve("run-local.out");
         ProcessBuilder builder = new ProcessBuilder("bash", Processes.root().resolve("deploy/run-local.sh").toString(),

@@ -51,6 +51,10 @@ class ProdSecretsIT {
         env.put("QUARKUS_PROFILE", "prod");
         env.put("QUARKUS_HTTP_PORT", "0");
         env.put("EVPOWER_DB_NAME", database);
+        // The identity provider's non-secret settings, so that the secret check is what stops the start.
+        env.put("EVPOWER_IDP_JWKS_URL", "https://idp.example.invalid/.well-known/jwks.json");
+        env.put("EVPOWER_IDP_ISSUER", "https://idp.example.invalid");
+        env.put("EVPOWER_IDP_AUDIENCE", "evpower-mobile");
         env.putAll(secrets);
         Process process = builder.start();
         boolean exited = process.waitFor(120, TimeUnit.SECONDS);
