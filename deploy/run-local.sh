@@ -95,8 +95,8 @@ missing=0
 for service in "${SERVICES[@]}"; do [ -f "$(jar_of "$service")" ] || missing=1; done
 [ -f "$SIMULATOR_JAR" ] || missing=1
 if [ "$BUILD" = always ] || { [ "$BUILD" = auto ] && [ "$missing" = 1 ]; }; then
-  say "building the services (./mvnw package -DskipTests)"
-  (cd "$ROOT" && ./mvnw -q -B package -DskipTests) || die "build failed"
+  say "building the services (./mvnw clean package -DskipTests; a few minutes the first time)"
+  (cd "$ROOT" && ./mvnw -q -B clean package -DskipTests) || die "build failed"
 fi
 for service in "${SERVICES[@]}"; do [ -f "$(jar_of "$service")" ] || die "$service is not built (run without --no-build)"; done
 
