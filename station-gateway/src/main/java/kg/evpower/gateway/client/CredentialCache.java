@@ -46,6 +46,11 @@ public class CredentialCache {
         });
     }
 
+    /** Profile 3: the certificate proved the identity; security-service still decides whether it may connect. */
+    public Uni<SecurityClient.Authentication> certificateHolder(String cpId) {
+        return client.certificateHolder(cpId);
+    }
+
     public void drop(String cpId) {
         entries.remove(cpId);
     }

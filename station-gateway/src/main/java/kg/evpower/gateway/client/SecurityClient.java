@@ -81,6 +81,39 @@ public class SecurityClient {
                 }));
     }
 
+    /**
+     * A charge point's status ({@code GET /internal/charge-points/{cpId}}) for a station authenticated by its TLS
+     * client certificate (security profile 3): ACTIVE and OUT_OF_SERVICE are admitted; 404 means UNKNOWN.
+     */
+    @Timeout(value = 3, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    @CircuitBreakerName("security-charge-point")
+    public Uni<Authentication> certificateHolder(String cpId) {
+        String base = config.auth().securityUrl().toString().replaceAll("/+$", "");
+        String url = base + "/internal/charge-points/" + urlEncode(cpId);
+        return tokens.authorizationHeader().chain(authorization -> http.request(new RequestOptions()
+                        .setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(config.auth().timeout().toMillis())
+                        .putHeader("Accept", "application/json").putHeader("Authorization", authorization)))
+                .chain(request -> request.send())
+                .chain(response -> response.body().map(buffer -> {
+                    if (response.statusCode() == 401) {
+                        tokens.invalidate();
+                    }
+                    if (response.statusCode() == 404) {
+                        return new Authentication(cpId, false, false, "UNKNOWN", false);
+                    }
+                    if (response.statusCode() != 200) {
+                        throw new SecurityServiceException("security-service answered " + response.statusCode());
+                    }
+                    try {
+                        JsonNode node = mapper.readTree(buffer.getBytes());
+                        return new Authentication(cpId, true, true, node.path("status").asText("UNKNOWN"), false);
+                    } catch (Exception e) {
+                        throw new SecurityServiceException("security-service answered an unreadable body");
+                    }
+                }));
+    }
+
     private Authentication parse(String cpId, Buffer buffer) {
         try {
             JsonNode node = mapper.readTree(buffer.getBytes());

@@ -65,6 +65,26 @@ public class SecurityServiceStub implements QuarkusTestResourceLifecycleManager 
                 });
                 return;
             }
+            if (path.startsWith("/internal/charge-points/") && !path.substring(24).contains("/")
+                    && "GET".equals(request.method().name())) {
+                // GET /internal/charge-points/{cpId} (docs/contracts.md): the status of a certificate holder.
+                CALLS.incrementAndGet();
+                if (!("Bearer " + TOKEN).equals(request.getHeader("Authorization"))) {
+                    request.response().setStatusCode(401).end();
+                    return;
+                }
+                String cpId = java.net.URLDecoder.decode(path.substring(24), java.nio.charset.StandardCharsets.UTF_8);
+                ChargePoint cp = CHARGE_POINTS.get(cpId);
+                if (cp == null) {
+                    request.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
+                            .end(new JsonObject().put("code", "CHARGE_POINT_NOT_FOUND").put("status", 404).encode());
+                    return;
+                }
+                request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+                        .put("cpId", cpId).put("status", cp.status()).put("statusReason", (String) null)
+                        .put("location", "stub").put("updatedAt", "2025-01-01T00:00:00Z").encode());
+                return;
+            }
             if (!path.startsWith("/internal/charge-points/") || !path.endsWith("/authenticate")
                     || !"POST".equals(request.method().name())) {
                 request.response().setStatusCode(404).end();

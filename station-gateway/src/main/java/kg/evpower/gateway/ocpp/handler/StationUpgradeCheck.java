@@ -8,6 +8,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.logging.Log;
@@ -21,7 +29,9 @@ import kg.evpower.gateway.config.GatewayConfig;
 /**
  * Decides every station upgrade before it happens: a supported OCPP subprotocol offered, a well-formed identity, and
  * credentials security-service accepts (security profile 1/2: HTTP Basic with user = charge point id; the legacy Bearer
- * key only when enabled). Refusals carry no detail; the password and the Authorization header are never logged.
+ * key only when enabled; profile 3 when the gateway serves TLS itself: no Authorization header, a client certificate the
+ * handshake verified against the trust store whose subject CN is the charge point id, and a status security-service
+ * admits). Refusals carry no detail; the password and the Authorization header are never logged.
  */
 @ApplicationScoped
 public class StationUpgradeCheck implements HttpUpgradeCheck {
@@ -64,7 +74,12 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
         if (chargePointId == null) {
             return CheckResult.rejectUpgrade(400);
         }
-        String password = password(chargePointId, request.getHeader("Authorization"));
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null && request.isSSL()) {
+            // Security profile 3: TLS client certificate, verified against the trust store by the TLS handshake.
+            return byCertificate(context, chargePointId, request);
+        }
+        String password = password(chargePointId, authorization);
         if (password == null) {
             return CheckResult.rejectUpgrade(401, CHALLENGE);
         }
@@ -77,9 +92,7 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
                         Log.infof("Station %s refused: not admitted by security-service", chargePointId);
                         return CheckResult.rejectUpgradeSync(401, CHALLENGE);
                     }
-                    context.userData().put(CHARGE_POINT_ID, chargePointId);
-                    context.userData().put(SECURITY_STATUS, result.status());
-                    context.userData().put(REQUEST_DONE, UpgradedRequest.doneAction(request));
+                    admit(context, chargePointId, result.status(), request);
                     return CheckResult.permitUpgradeSync();
                 })
                 .onFailure().recoverWithItem(failure -> {
@@ -87,6 +100,58 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
                             failure.getClass().getSimpleName());
                     return CheckResult.rejectUpgradeSync(503);
                 });
+    }
+
+    private Uni<CheckResult> byCertificate(HttpUpgradeContext context, String chargePointId,
+            HttpServerRequest request) {
+        String commonName = clientCommonName(request.sslSession());
+        if (commonName == null || !commonName.equals(chargePointId)) {
+            Log.infof("Station %s refused: no client certificate for this id", chargePointId);
+            return CheckResult.rejectUpgrade(401, CHALLENGE);
+        }
+        return credentials.certificateHolder(chargePointId)
+                .map(result -> {
+                    if (!result.admitted()) {
+                        Log.infof("Station %s refused: certificate holder not admitted by security-service",
+                                chargePointId);
+                        return CheckResult.rejectUpgradeSync(401, CHALLENGE);
+                    }
+                    admit(context, chargePointId, result.status(), request);
+                    return CheckResult.permitUpgradeSync();
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    Log.warnf("Station %s refused: security-service unavailable (%s)", chargePointId,
+                            failure.getClass().getSimpleName());
+                    return CheckResult.rejectUpgradeSync(503);
+                });
+    }
+
+    private static void admit(HttpUpgradeContext context, String chargePointId, String status,
+            HttpServerRequest request) {
+        context.userData().put(CHARGE_POINT_ID, chargePointId);
+        context.userData().put(SECURITY_STATUS, status);
+        context.userData().put(REQUEST_DONE, UpgradedRequest.doneAction(request));
+    }
+
+    /** The subject CN of the client certificate the TLS handshake verified, or null when there is none. */
+    static String clientCommonName(SSLSession session) {
+        if (session == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+                return null;
+            }
+            for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
+                if ("CN".equalsIgnoreCase(rdn.getType())) {
+                    return rdn.getValue().toString();
+                }
+            }
+            return null;
+        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+            return null;
+        }
     }
 
     static boolean offersSupportedSubprotocol(List<String> headers) {
