@@ -288,8 +288,8 @@ class WholeStoryIT {
     /** Stops the platform's process whose command line contains {@code marker} (SIGKILL when {@code crash}). */
     private static void kill(String marker, boolean crash) {
         java.util.List<ProcessHandle> targets = platform.run.descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(marker))
-                .filter(p -> !marker.equals("nginx") || p.info().commandLine().orElse("").contains("daemon off"))
+                // nginx rewrites its process title: its master shows as "nginx: master process ...".
+                .filter(p -> p.info().commandLine().orElse("").contains(marker.equals("nginx") ? "nginx: master" : marker))
                 .toList();
         assertFalse(targets.isEmpty(), "a running " + marker + " process");
         targets.forEach(p -> {
