@@ -25,6 +25,7 @@ import kg.evpower.platform.config.EventsConfig;
  * delivered to the group, from {@code XINFO GROUPS}).
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its gauges exist from the start, not from the first sample
 public class EventMetrics {
 
     private final Pool pool;

@@ -40,6 +40,10 @@ public class HttpHardening {
             + "img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
     private static final List<String> TRAVERSAL = List.of("/../", "/./", "%2e", "%2f", "%5c", "\\", "%00");
     private static final long LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+    static final String SUSPICIOUS_METER = "evpower.http.suspicious.requests";
+    static final String TRAVERSAL_REASON = "path traversal or encoded separator";
+    static final List<String> REASONS = List.of("no request target", "path traversal", TRAVERSAL_REASON,
+            "control character in the request target", "control character in a header", "oversized body");
 
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
@@ -52,6 +56,10 @@ public class HttpHardening {
         this.mapper = mapper;
         this.registry = registry;
         this.maxBodyBytes = maxBody.asLongValue();
+        // Every reason exists from the start (at 0), so dashboards and alerts see the series before the first refusal.
+        for (String reason : REASONS) {
+            registry.counter(SUSPICIOUS_METER, "reason", reason);
+        }
     }
 
     void register(@Observes Router router) {
@@ -102,7 +110,7 @@ public class HttpHardening {
         }
         for (String pattern : TRAVERSAL) {
             if (lower.contains(pattern)) {
-                return "path traversal or encoded separator";
+                return TRAVERSAL_REASON;
             }
         }
         if (hasControl(uri)) {
@@ -142,7 +150,7 @@ public class HttpHardening {
 
     private void refuse(RoutingContext ctx, int status, String code, String detail, String reason) {
         String source = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-        registry.counter("evpower.http.suspicious.requests", "reason", reason).increment();
+        registry.counter(SUSPICIOUS_METER, "reason", reason).increment();
         long now = System.nanoTime();
         Long previous = lastLogged.get(source);
         if (previous == null || now - previous > LOG_INTERVAL_NANOS) {

@@ -30,7 +30,8 @@ class HealthTest {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("evpower_outbox_pending"))
                 .body(org.hamcrest.Matchers.containsString("evpower_outbox_oldest_age_seconds"))
-                .body(org.hamcrest.Matchers.containsString("evpower_outbox_published_total"));
+                .body(org.hamcrest.Matchers.containsString("evpower_outbox_published_total"))
+                .body(org.hamcrest.Matchers.containsString("evpower_http_suspicious_requests_total"));
         given().when().get("/q/openapi?format=json").then().statusCode(200).body("openapi", org.hamcrest.Matchers.startsWith("3."));
     }
 }
