@@ -289,7 +289,7 @@ class WholeStoryIT {
     private static void kill(String marker, boolean crash) {
         if (marker.equals("nginx")) {
             // nginx rewrites its process title, so its command line cannot be matched: it writes its pid instead.
-            long pid = Long.parseLong(Processes.read(platform.local.resolve("gateway/logs/nginx.pid")).trim());
+            long pid = Long.parseLong(Processes.read(platform.local.resolve("gateway/nginx.pid")).trim());
             ProcessHandle master = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("nginx " + pid + " runs"));
             master.destroy();
             assertTrue(Processes.waitFor(Duration.ofSeconds(20), () -> !master.isAlive()), "nginx stopped");
