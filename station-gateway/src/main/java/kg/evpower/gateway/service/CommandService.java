@@ -29,6 +29,7 @@ import kg.evpower.gateway.ocpp.session.StationSession;
 import kg.evpower.gateway.repository.Contexts;
 import kg.evpower.gateway.repository.Sql;
 import kg.evpower.platform.event.Outbox;
+import kg.evpower.gateway.metrics.GatewayMetrics;
 import kg.evpower.platform.problem.Problem;
 import kg.evpower.platform.problem.ProblemException;
 
@@ -38,6 +39,8 @@ import kg.evpower.platform.problem.ProblemException;
  */
 @ApplicationScoped
 public class CommandService {
+
+    private final GatewayMetrics metrics;
 
     public record LoggedCommand(long id, String messageId, String action, JsonNode request, String outcome,
             JsonNode response, String errorCode, String errorDescription, String correlationId, String instanceId,
@@ -54,7 +57,8 @@ public class CommandService {
     private final ObjectMapper mapper;
 
     CommandService(SessionRegistry registry, StationRouting routing, CommandForwarder forwarder, GatewayConfig config,
-            Outbox outbox, Pool pool, Vertx vertx, ObjectMapper mapper) {
+            Outbox outbox, Pool pool, Vertx vertx, ObjectMapper mapper, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.mapper = mapper;
         this.registry = registry;
         this.routing = routing;
@@ -82,6 +86,12 @@ public class CommandService {
 
     /** Sends a validated command to the station wherever its socket lives. */
     public Uni<CommandResult> send(String stationId, String action, JsonNode payload, String correlationId) {
+        long started = System.nanoTime();
+        return route(stationId, action, payload, correlationId).invoke(result -> metrics.commandCompleted(action,
+                result.code() == null ? "ANSWERED" : result.code(), java.time.Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    private Uni<CommandResult> route(String stationId, String action, JsonNode payload, String correlationId) {
         validate(action, payload);
         StationSession local = registry.find(stationId).filter(s -> !s.isClosed()).orElse(null);
         if (local != null) {

@@ -20,6 +20,7 @@ import kg.evpower.gateway.config.GatewayConfig;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.frame.CallErrors;
 import kg.evpower.gateway.ocpp.frame.OcppCallException;
+import kg.evpower.gateway.metrics.GatewayMetrics;
 import kg.evpower.gateway.ocpp.frame.OcppFrame;
 import kg.evpower.gateway.ocpp.message.AuthorizeRequest;
 import kg.evpower.gateway.ocpp.message.BootNotificationRequest;
@@ -46,6 +47,8 @@ import kg.evpower.gateway.service.TransactionService;
 @ApplicationScoped
 public class StationMessageHandler {
 
+    private final GatewayMetrics metrics;
+
     /** What to answer, and what to do once the answer is on its way (e.g. a command that must follow it). */
     record Reply(JsonNode payload, Runnable afterSend) {
         static Reply of(JsonNode payload) {
@@ -66,7 +69,9 @@ public class StationMessageHandler {
 
     StationMessageHandler(StationService stations, TransactionService transactions, IdTagService idTags,
             CommandService commands, StationRouting routing, GatewayConfig config, Vertx vertx,
-            @ConfigProperty(name = "evpower.gateway.ocpp.data-transfer-vendors") Optional<List<String>> vendors) {
+            @ConfigProperty(name = "evpower.gateway.ocpp.data-transfer-vendors") Optional<List<String>> vendors,
+            GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.stations = stations;
         this.transactions = transactions;
         this.idTags = idTags;
@@ -86,6 +91,7 @@ public class StationMessageHandler {
                 })
                 .map(reply -> {
                     session.send(new OcppFrame.CallResult(call.messageId(), reply.payload()));
+                    metrics.messageHandled(call.action(), "result");
                     if (reply.afterSend() != null) {
                         reply.afterSend().run();
                     }
@@ -101,6 +107,7 @@ public class StationMessageHandler {
                         error = CallErrors.internal();
                     }
                     session.send(CallErrors.frame(call.messageId(), error));
+                    metrics.messageHandled(call.action(), error.code().name());
                     return null;
                 })
                 .subscribeAsCompletionStage();
