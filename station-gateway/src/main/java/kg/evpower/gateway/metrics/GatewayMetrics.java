@@ -40,6 +40,9 @@ public class GatewayMetrics {
         MessageSchemas.all().values().stream()
                 .filter(m -> m.direction() != MessageSchemas.Direction.CS_TO_STATION)
                 .forEach(m -> messageHandled(m.action(), "result", 0));
+        MessageSchemas.all().values().stream()
+                .filter(m -> m.direction() != MessageSchemas.Direction.STATION_TO_CS)
+                .forEach(m -> timer(m.action(), "ANSWERED"));
     }
 
     /** One station message answered: {@code outcome} is {@code result} or the CallError code sent. */
@@ -57,10 +60,17 @@ public class GatewayMetrics {
 
     /** One central-system command finished (answered, CALLERROR, timeout, offline, ...). */
     public void commandCompleted(String action, String outcome, Duration took) {
+        timer(action, outcome).record(took);
+    }
+
+    /** A few fixed buckets (not a full percentile histogram): enough for p99 alerts, few series per action. */
+    private Timer timer(String action, String outcome) {
         String known = action != null && MessageSchemas.find(action).isPresent() ? action : "unknown";
-        timers.computeIfAbsent(known + '\u0000' + outcome, k -> Timer.builder(COMMANDS)
-                        .description("Central-system commands from request to the station's answer")
-                        .tag("action", known).tag("outcome", outcome).publishPercentileHistogram().register(registry))
-                .record(took);
+        return timers.computeIfAbsent(known + '\u0000' + outcome, k -> Timer.builder(COMMANDS)
+                .description("Central-system commands from request to the station's answer")
+                .tag("action", known).tag("outcome", outcome)
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30))
+                .register(registry));
     }
 }

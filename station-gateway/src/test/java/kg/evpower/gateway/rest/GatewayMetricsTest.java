@@ -42,6 +42,8 @@ class GatewayMetricsTest {
         String metrics = scrape();
         assertTrue(metrics.contains(heartbeats), "known actions are exposed before any traffic");
         assertTrue(metrics.contains("evpower_gateway_connected_stations"), "connected stations gauge");
+        assertTrue(metrics.contains("evpower_gateway_command_duration_seconds_bucket{action=\"RemoteStartTransaction\""),
+                "command timers of the known commands exist before any command");
         double heartbeatsBefore = value(metrics, heartbeats);
         double invalidBefore = value(metrics, invalidStatus);
         double connectedBefore = value(metrics, "evpower_gateway_connected_stations");
