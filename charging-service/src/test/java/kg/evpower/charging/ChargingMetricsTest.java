@@ -14,7 +14,7 @@ import io.vertx.core.Vertx;
 import kg.evpower.charging.metrics.ChargingMetrics;
 import kg.evpower.charging.service.SessionJobs;
 import kg.evpower.charging.support.ChargingTestBase;
-import kg.evpower.charging.support.Metrics;
+import kg.evpower.platform.testing.Metrics;
 import kg.evpower.charging.support.PeerStubs;
 import kg.evpower.platform.testing.Reactive;
 

@@ -26,7 +26,7 @@ import kg.evpower.payment.metrics.PaymentMetrics;
 import kg.evpower.payment.service.LedgerService;
 import kg.evpower.payment.service.LedgerService.Posting;
 import kg.evpower.payment.support.Auth;
-import kg.evpower.payment.support.Metrics;
+import kg.evpower.platform.testing.Metrics;
 import kg.evpower.payment.support.OnContext;
 import kg.evpower.payment.support.Users;
 import kg.evpower.platform.testing.Reactive;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import kg.evpower.security.metrics.SecurityMetrics;
 import kg.evpower.security.support.Api;
-import kg.evpower.security.support.Metrics;
+import kg.evpower.platform.testing.Metrics;
 
 /** The security service's meters: present from start-up, and moved by the events they count. */
 @QuarkusTest

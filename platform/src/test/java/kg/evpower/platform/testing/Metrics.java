@@ -1,4 +1,4 @@
-package kg.evpower.payment.support;
+package kg.evpower.platform.testing;
 
 import static io.restassured.RestAssured.given;
 
