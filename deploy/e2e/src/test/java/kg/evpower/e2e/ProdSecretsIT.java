@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Every packaged service refuses to start in the prod profile with a missing or weak secret, and says which. */
+/**
+ * Every packaged service refuses to start in the prod profile with a missing or weak secret, and says which; and with a
+ * CORS allow-list of every origin.
+ */
 class ProdSecretsIT {
 
     @ParameterizedTest
@@ -38,6 +41,15 @@ class ProdSecretsIT {
                 || output.contains("EV_KEY_ENCRYPTION_SECRET has the same value as EV_SECURITY_SECRET"), tail(output));
         assertFalse(output.contains(weak), "the weak value itself is not logged");
         assertFalse(output.contains(same), "the secret value is not logged");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"station-gateway, evpower_gateway_test"})
+    void aCorsAllowListOfEveryOriginStopsTheStart(String service, String database) throws Exception {
+        String output = start(service, database, Map.of("EVPOWER_SERVICE_SECRET", "nB4vQ9zR2tW7yL1kP6sX3mC8hJ5dF0gA",
+                "EVPOWER_CORS_ORIGINS", "*"));
+        assertTrue(output.contains("Refusing to start: EVPOWER_CORS_ORIGINS allows every origin (*)"), tail(output));
+        assertFalse(output.contains("nB4vQ9zR2tW7yL1kP6sX3mC8hJ5dF0gA"), "the secret value is not logged");
     }
 
     private static String start(String service, String database, Map<String, String> secrets) throws Exception {

@@ -22,10 +22,14 @@ public class HttpConfigCheck {
         if (!ConfigUtils.getProfiles().contains("prod")) {
             return;
         }
-        List<String> allowed = origins.orElse(List.of());
-        if (allowed.stream().anyMatch(o -> o.trim().equals("*") || o.trim().equals("/.*/"))) {
+        if (allowsEveryOrigin(origins.orElse(List.of()))) {
             Log.error("Refusing to start: EVPOWER_CORS_ORIGINS allows every origin (*); name the app's origins");
             throw new IllegalStateException("Refusing to start in the prod profile: CORS allows every origin");
         }
+    }
+
+    /** Whether the allow-list lets every origin in: {@code *}, or the regular expression {@code /.*}{@code /}. */
+    static boolean allowsEveryOrigin(List<String> origins) {
+        return origins.stream().map(String::trim).anyMatch(o -> o.equals("*") || o.equals("/.*/"));
     }
 }
