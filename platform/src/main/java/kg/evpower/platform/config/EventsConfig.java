@@ -74,5 +74,12 @@ public interface EventsConfig {
          */
         @WithDefault("P7D")
         Duration dedupeRetention();
+
+        /**
+         * At shutdown, how long to wait for the entry being applied to finish (no new entry is started). What is not
+         * finished by then stays pending, and another replica takes it over.
+         */
+        @WithDefault("10s")
+        Duration drainTimeout();
     }
 }

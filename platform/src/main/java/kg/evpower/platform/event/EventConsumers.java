@@ -74,9 +74,25 @@ public class EventConsumers {
                 });
     }
 
+    /**
+     * Stops every consumer and waits (on the shutdown thread, at most {@code evpower.events.consumer.drain-timeout}) for
+     * the entries being applied to finish; unfinished ones stay pending and another replica takes them over.
+     */
     void onStop(@Observes ShutdownEvent event) {
-        running.forEach(StreamConsumer::stop);
+        java.util.concurrent.CompletableFuture<?>[] draining = running.stream().map(StreamConsumer::stop)
+                .toArray(java.util.concurrent.CompletableFuture[]::new);
         running.clear();
+        try {
+            java.util.concurrent.CompletableFuture.allOf(draining)
+                    .get(config.consumer().drainTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Log.warnf("Stream entries still being applied after %s; they stay pending for another replica",
+                    config.consumer().drainTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Log.warnf("Draining the stream consumers failed: %s", e.getCause());
+        }
     }
 
     /** The streams this instance consumes. */

@@ -3,6 +3,8 @@ package kg.evpower.platform.event;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,6 +50,9 @@ public class StreamConsumer {
     private volatile long claimTimer = -1;
     private volatile Context root;
     private volatile long lastFailureLog;
+    /** Entries being applied right now, and what {@link #stop()} hands out to wait for them. */
+    private final AtomicInteger applying = new AtomicInteger();
+    private volatile CompletableFuture<Void> drained = CompletableFuture.completedFuture(null);
 
     public StreamConsumer(ReactiveRedisDataSource redis, Vertx vertx, ObjectMapper mapper, EventsConfig.Consumer config,
             String group, String consumer, EventHandler handler) {
@@ -90,12 +95,22 @@ public class StreamConsumer {
         });
     }
 
-    public synchronized void stop() {
+    /**
+     * Stops reading: no new entry is started (entries read but not started stay pending, for another replica to take
+     * over). Completes when the entry being applied, if any, has finished.
+     */
+    public synchronized CompletableFuture<Void> stop() {
         stopped = true;
         if (claimTimer >= 0) {
             vertx.cancelTimer(claimTimer);
             claimTimer = -1;
         }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        drained = done;
+        if (applying.get() == 0) {
+            done.complete(null);
+        }
+        return done;
     }
 
     private Uni<Void> ensureGroup() {
@@ -129,7 +144,7 @@ public class StreamConsumer {
     }
 
     private Uni<Integer> processClaimed(List<StreamMessage<String, String, String>> messages, int index) {
-        if (index >= messages.size()) {
+        if (index >= messages.size() || stopped) {
             return Uni.createFrom().item(messages.size());
         }
         StreamMessage<String, String, String> message = messages.get(index);
@@ -149,14 +164,25 @@ public class StreamConsumer {
     }
 
     private Uni<Void> processFrom(List<StreamMessage<String, String, String>> messages, int index) {
-        if (index >= messages.size()) {
+        if (index >= messages.size() || stopped) {
             return Uni.createFrom().voidItem();
         }
         return process(messages.get(index)).chain(() -> processFrom(messages, index + 1));
     }
 
-    /** Applies one entry; on failure leaves it pending (never fails itself). */
+    /** Applies one entry; on failure leaves it pending (never fails itself); {@link #stop()} waits for it. */
     private Uni<Void> process(StreamMessage<String, String, String> message) {
+        return Uni.createFrom().deferred(() -> {
+            applying.incrementAndGet();
+            return apply(message);
+        }).onTermination().invoke(() -> {
+            if (applying.decrementAndGet() == 0 && stopped) {
+                drained.complete(null);
+            }
+        });
+    }
+
+    private Uni<Void> apply(StreamMessage<String, String, String> message) {
         Map<String, String> fields = message.payload();
         String raw = fields == null ? null : fields.get(EventEnvelope.FIELD);
         EventEnvelope envelope;

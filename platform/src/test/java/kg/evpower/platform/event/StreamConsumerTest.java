@@ -52,6 +52,8 @@ class StreamConsumerTest {
 
     private final List<StreamConsumer> started = new java.util.ArrayList<>();
 
+    static final java.util.Set<String> SLOW_STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Counts applications per subject in the database; fails (without effect) for subjects starting with "fail". */
     static final class CountingHandler implements EventHandler {
         private final String stream;
@@ -67,6 +69,16 @@ class StreamConsumerTest {
 
         @Override
         public Uni<Void> handle(EventEnvelope event) {
+            if (event.subject().startsWith("slow")) {
+                // takes a while, so a test can stop the consumer while it is being applied
+                SLOW_STARTED.add(event.subject());
+                return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(1500))
+                        .chain(() -> count(event));
+            }
+            return count(event);
+        }
+
+        private Uni<Void> count(EventEnvelope event) {
             return Panache.getSession().chain(session -> session.createNativeQuery("""
                     INSERT INTO probe_counter (subject, count) VALUES (?1, 1)
                     ON CONFLICT (subject) DO UPDATE SET count = probe_counter.count + 1""")
@@ -158,6 +170,27 @@ class StreamConsumerTest {
         assertEquals(0, counter(failing), "every failed attempt was rolled back");
         assertEquals(0L, pool.preparedQuery("SELECT count(*) FROM processed_event WHERE stream = $1 AND event_type = 'test.fail'")
                 .execute(Tuple.of(stream)).await().indefinitely().iterator().next().getLong(0));
+    }
+
+    @Test
+    void stoppingFinishesTheEntryBeingAppliedAndStartsNoOther() throws Exception {
+        String stream = newStream();
+        String slow = "slow-" + UUID.randomUUID();
+        String next = "next-" + UUID.randomUUID();
+        streams().xadd(stream, Map.of("event", envelope(UUID.randomUUID(), slow))).await().indefinitely();
+        streams().xadd(stream, Map.of("event", envelope(UUID.randomUUID(), next))).await().indefinitely();
+        StreamConsumer consumer = start(stream, "member-s");
+        kg.evpower.platform.testing.Reactive.eventually("the slow entry is being applied", Duration.ofSeconds(10),
+                () -> SLOW_STARTED.contains(slow));
+
+        java.util.concurrent.CompletableFuture<Void> drained = consumer.stop();
+
+        assertTrue(!drained.isDone(), "stop waits for the entry being applied");
+        drained.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, counter(slow), "the entry in flight was applied");
+        assertEquals(0, counter(next), "no entry was started after the stop");
+        assertEquals(1, pendingCount(stream), "the entry not started stays pending for another replica");
+        assertTrue(consumer.stop().isDone(), "a stopped consumer with nothing in flight is drained at once");
     }
 
     @Inject
