@@ -22,15 +22,17 @@ public final class PasswordHasher {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final int iterations;
-    /** Verified against when the charge point is unknown, so that answer takes as long as a real check. */
-    private final String dummyHash;
+    /**
+     * Verified against when the charge point is unknown, so that answer takes as long as a real check. Made on first
+     * use, on the worker thread that verifies: the constructor may run on the event loop (beans are created lazily).
+     */
+    private volatile String dummyHash;
 
     public PasswordHasher(int iterations) {
         if (iterations < 1000) {
             throw new IllegalArgumentException("PBKDF2 needs at least 1000 iterations");
         }
         this.iterations = iterations;
-        this.dummyHash = hash("not-a-real-authorization-key-" + RANDOM.nextLong());
     }
 
     public String hash(String password) {
@@ -62,7 +64,12 @@ public final class PasswordHasher {
 
     /** Burns the time of one verification and answers false (unknown charge point). */
     public boolean verifyNothing(String password) {
-        verify(password == null ? "" : password, dummyHash);
+        String dummy = dummyHash;
+        if (dummy == null) {
+            dummy = hash("not-a-real-authorization-key-" + RANDOM.nextLong());
+            dummyHash = dummy;
+        }
+        verify(password == null ? "" : password, dummy);
         return false;
     }
 
