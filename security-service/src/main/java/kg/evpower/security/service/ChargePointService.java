@@ -86,10 +86,10 @@ public class ChargePointService {
     }
 
     public Uni<Credentials> register(Registration registration, Caller caller) {
-        String key = registration.authorizationKey() != null ? registration.authorizationKey()
-                : PasswordHasher.newAuthorizationKey();
+        boolean generated = registration.authorizationKey() == null;
+        String key = generated ? PasswordHasher.newAuthorizationKey() : registration.authorizationKey();
         validate(registration, key);
-        return hashOffLoop(key).chain(hash -> Panache.withTransaction(() -> repository.findById(registration.cpId())
+        return hashOffLoop(key, generated).chain(hash -> Panache.withTransaction(() -> repository.findById(registration.cpId())
                 .chain(existing -> {
                     if (existing != null) {
                         return Uni.createFrom().failure(ProblemException.conflict("CHARGE_POINT_EXISTS",
@@ -135,7 +135,7 @@ public class ChargePointService {
         if (!AUTHORIZATION_KEY.matcher(key).matches()) {
             throw invalid("authorization_key", "must be 16 to 40 printable ASCII characters");
         }
-        return hashOffLoop(key).chain(hash -> Panache.withTransaction(() -> lock(cpId).chain(cp -> {
+        return hashOffLoop(key, newKey == null).chain(hash -> Panache.withTransaction(() -> lock(cpId).chain(cp -> {
             if (cp.status == ChargePointStatus.REVOKED) {
                 return Uni.createFrom().failure(ProblemException.conflict("CHARGE_POINT_REVOKED",
                         cpId + " is revoked; its credentials cannot be renewed"));
@@ -333,8 +333,10 @@ public class ChargePointService {
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("CHARGE_POINT_NOT_FOUND", "No charge point " + cpId));
     }
 
-    private Uni<String> hashOffLoop(String key) {
-        return vertx.executeBlocking(() -> hasher.hash(key), false);
+    /** A generated key gets the cheap hash, an operator's choice the slow one (see {@link PasswordHasher}). */
+    private Uni<String> hashOffLoop(String key, boolean generated) {
+        return generated ? Uni.createFrom().item(hasher.hashGenerated(key))
+                : vertx.executeBlocking(() -> hasher.hash(key), false);
     }
 
     private static void validate(Registration r, String key) {

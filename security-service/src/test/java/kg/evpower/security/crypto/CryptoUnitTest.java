@@ -33,6 +33,22 @@ class CryptoUnitTest {
     }
 
     @Test
+    void generatedKeysGetACheapSaltedHashThatVerifiesOnlyThemselves() {
+        PasswordHasher hasher = new PasswordHasher(1000);
+        String key = PasswordHasher.newAuthorizationKey();
+        String hash = hasher.hashGenerated(key);
+        assertTrue(hash.matches("sha256\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"), hash);
+        assertTrue(hasher.verify(key, hash));
+        assertFalse(hasher.verify(key.substring(1) + "0", hash));
+        assertFalse(hasher.verify("", hash));
+        assertFalse(hasher.verify(null, hash));
+        assertNotEquals(hash, hasher.hashGenerated(key), "salted");
+        assertFalse(hash.contains(key));
+        assertFalse(hasher.verify(key, "sha256$not base64!$x"), "malformed: false, not an exception");
+        assertFalse(hasher.verify(key, "sha256$" + hash.split("\\$")[1]), "missing part");
+    }
+
+    @Test
     void generatedAuthorizationKeysFitOcpp() {
         String key = PasswordHasher.newAuthorizationKey();
         assertTrue(key.matches("[0-9a-f]{40}"), key);

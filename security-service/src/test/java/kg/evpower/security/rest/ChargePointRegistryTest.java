@@ -30,7 +30,7 @@ class ChargePointRegistryTest {
     Pool pool;
 
     @Test
-    void registerGeneratesAKeyReturnedOnceAndStoredOnlyAsASlowHash() {
+    void registerGeneratesAKeyReturnedOnceAndStoredOnlyAsAHash() {
         String cpId = newCpId();
         String key = admin().body(Map.of("cp_id", cpId, "location", "Osh, Lenin 5", "metadata", Map.of("vendor", "ABB")))
                 .post("/admin/charge-points")
@@ -41,7 +41,8 @@ class ChargePointRegistryTest {
         var row = rows(pool, "SELECT credential_hash, status, token_version, metadata FROM charge_point WHERE cp_id = $1", cpId)
                 .getFirst();
         String hash = row.getString("credential_hash");
-        assertTrue(hash.startsWith("pbkdf2-sha256$"), hash);
+        // a generated key (160 random bits) gets salted SHA-256; an operator's own key the slow hash (next test)
+        assertTrue(hash.matches("sha256\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"), hash);
         assertFalse(hash.contains(key));
         assertEquals("ACTIVE", row.getString("status"));
         assertTrue(row.getString("metadata").contains("ABB"));
@@ -67,6 +68,23 @@ class ChargePointRegistryTest {
                 .then().body("authenticated", equalTo(true));
         assertEquals("Bishkek, Chui 1", rows(pool, "SELECT location FROM charge_point WHERE cp_id = $1", cpId)
                 .getFirst().getString("location"));
+    }
+
+    @Test
+    void anOperatorsOwnKeyIsStoredAsASlowHashAndWorks() {
+        String cpId = newCpId();
+        admin().body(Map.of("cp_id", cpId, "location", "Karakol", "authorization_key", "operator-chosen-key-42"))
+                .post("/admin/charge-points")
+                .then().statusCode(201).body("authorization_key", equalTo("operator-chosen-key-42"));
+        String hash = rows(pool, "SELECT credential_hash FROM charge_point WHERE cp_id = $1", cpId).getFirst()
+                .getString("credential_hash");
+        assertTrue(hash.startsWith("pbkdf2-sha256$"), "a key a person chose may be guessable: " + hash);
+        Api.internal().body(Map.of("password", "operator-chosen-key-42", "sourceAddress", Api.randomAddress()))
+                .post("/internal/charge-points/" + cpId + "/authenticate")
+                .then().statusCode(200).body("authenticated", equalTo(true));
+        Api.internal().body(Map.of("password", "operator-chosen-key-43", "sourceAddress", Api.randomAddress()))
+                .post("/internal/charge-points/" + cpId + "/authenticate")
+                .then().statusCode(200).body("authenticated", equalTo(false));
     }
 
     @Test
