@@ -7,11 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -50,8 +52,12 @@ public class SecurityClient {
     private final ObjectMapper mapper;
     private final ServiceTokens tokens;
 
-    SecurityClient(Vertx vertx, GatewayConfig config, ObjectMapper mapper, ServiceTokens tokens) {
-        this.http = vertx.createHttpClient();
+    SecurityClient(Vertx vertx, GatewayConfig config, ObjectMapper mapper, ServiceTokens tokens,
+            @ConfigProperty(name = "evpower.gateway.auth.max-connections", defaultValue = "64") int maxConnections) {
+        // Vert.x's default is 5 connections per host: a ramp of stations would queue behind them until the timeout
+        // and open the breaker (issue 9's failed handshakes). Keep-alive connections, as many as the checks need.
+        this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(maxConnections)
+                .setKeepAlive(true));
         this.config = config;
         this.mapper = mapper;
         this.tokens = tokens;
