@@ -131,6 +131,9 @@ start_service() {
     export QUARKUS_HTTP_PORT="${PORT[$service]}"
     export EVPOWER_DB_HOST="$DB_HOST" EVPOWER_DB_PORT="$DB_PORT" EVPOWER_DB_USER="$DB_USER"
     export EVPOWER_DB_NAME="${DB[$service]}"
+    # On one machine every client (app, simulator, tests, nginx's X-Forwarded-For) is 127.0.0.1: a per-address limit
+    # of prod's 300/min would throttle them all as one. Kept on, but generous; set it to try the limit out.
+    export RATE_LIMIT_DEFAULT_PER_MINUTE="${RATE_LIMIT_DEFAULT_PER_MINUTE:-6000}"
     case "$service" in
       security-service)
         export EV_SECURITY_SECRET EV_KEY_ENCRYPTION_SECRET EV_ADMIN_KEY
