@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import kg.evpower.gateway.ocpp.handler.TrustedProxies;
 import kg.evpower.gateway.support.SecurityServiceStub;
 import kg.evpower.gateway.support.TestStation;
+import kg.evpower.platform.http.TrustedProxies;
 
 /**
  * The source address security-service gets for lock-out and audit (stations behind the nginx API gateway). The test

@@ -25,6 +25,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import kg.evpower.gateway.client.CredentialCache;
 import kg.evpower.gateway.config.GatewayConfig;
+import kg.evpower.platform.http.TrustedProxies;
 
 /**
  * Decides every station upgrade before it happens: a supported OCPP subprotocol offered, a well-formed identity, and
@@ -52,12 +53,11 @@ public class StationUpgradeCheck implements HttpUpgradeCheck {
     private final TrustedProxies proxies;
     private final GracefulShutdown drain;
 
-    StationUpgradeCheck(CredentialCache credentials, GatewayConfig config, TrustedProxies proxies,
-            GracefulShutdown drain) {
+    StationUpgradeCheck(CredentialCache credentials, GatewayConfig config, GracefulShutdown drain) {
         this.drain = drain;
         this.credentials = credentials;
         this.config = config;
-        this.proxies = proxies;
+        this.proxies = TrustedProxies.of(config.auth().trustedProxies());
     }
 
     @Override
