@@ -94,7 +94,10 @@ public interface ChargingConfig {
         @WithDefault("50")
         int batchSize();
 
-        /** Stored idempotent answers are kept this long. */
+        /**
+         * Stored idempotent answers are kept this long: the default keep of the retention rule {@code idempotency_key}
+         * (service/ChargingRetention); {@code evpower.retention.idempotency_key.keep} overrides it.
+         */
         @WithDefault("7d")
         Duration idempotencyRetention();
     }

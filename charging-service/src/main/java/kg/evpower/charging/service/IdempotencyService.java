@@ -122,8 +122,4 @@ public class IdempotencyService {
             throw new IllegalStateException(e);
         }
     }
-
-    public Uni<Long> removeOlderThan(Instant cutoff) {
-        return Panache.withTransaction(() -> records.delete("createdAt < ?1", cutoff));
-    }
 }

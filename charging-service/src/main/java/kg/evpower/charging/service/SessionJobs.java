@@ -31,21 +31,18 @@ public class SessionJobs {
     private final PaymentClient payment;
     private final Settlement settlement;
     private final SessionService sessionService;
-    private final IdempotencyService idempotency;
     private final ChargingEvents events;
     private final ChargingConfig config;
     private final ChargingMetrics metrics;
 
     SessionJobs(SessionRepository sessions, GatewayClient gateway, PaymentClient payment, Settlement settlement,
-            SessionService sessionService, IdempotencyService idempotency, ChargingEvents events,
-            ChargingConfig config, ChargingMetrics metrics) {
+            SessionService sessionService, ChargingEvents events, ChargingConfig config, ChargingMetrics metrics) {
         this.metrics = metrics;
         this.sessions = sessions;
         this.gateway = gateway;
         this.payment = payment;
         this.settlement = settlement;
         this.sessionService = sessionService;
-        this.idempotency = idempotency;
         this.events = events;
         this.config = config;
     }
@@ -65,11 +62,10 @@ public class SessionJobs {
         return steps().invoke(() -> metrics.jobRun(true)).onFailure().invoke(f -> metrics.jobRun(false));
     }
 
+    /** Idempotency keys are removed by the retention job ({@link ChargingRetention}), not here. */
     private Uni<Integer> steps() {
         return stopOverdue().chain(a -> cancelNeverStarted().chain(b -> finishUnconfirmedStops()
-                .chain(c -> releaseFailedHolds().chain(d -> idempotency.removeOlderThan(
-                                Instant.now().minus(config.jobs().idempotencyRetention()))
-                        .map(ignored -> a + b + c + d)))));
+                .chain(c -> releaseFailedHolds().map(d -> a + b + c + d))));
     }
 
     /** Charging longer than the maximum age: RemoteStop (settled by the StopTransaction, or now if offline). */
