@@ -1,6 +1,8 @@
 package kg.evpower.platform.event;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,15 +13,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import kg.evpower.platform.config.EventsConfig;
 import kg.evpower.platform.correlation.CorrelationId;
+import kg.evpower.platform.sql.SqlTransaction;
 
 /**
- * Records an event in the current database transaction. The event exists if and only if the transaction commits; the
+ * Records an event in the current database transaction: a Hibernate Reactive one, or a plain-SQL
+ * {@link SqlTransaction}. The event exists if and only if the transaction commits; the
  * {@link OutboxRelay} publishes it afterwards. Calling it outside a transaction is a programming error.
  */
 @ApplicationScoped
 public class Outbox {
+
+    private static final String INSERT = "INSERT INTO outbox_event (event_id, stream, event_type, subject, payload, "
+            + "created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
     private final ObjectMapper mapper;
     private final EventsConfig config;
@@ -37,6 +46,13 @@ public class Outbox {
     public Uni<EventEnvelope> append(String stream, String type, int version, String subject, Object data) {
         EventEnvelope envelope = new EventEnvelope(UUID.randomUUID(), type, version, Instant.now(), config.source(),
                 subject, CorrelationId.current(), data == null ? null : mapper.valueToTree(data));
+        SqlConnection connection = SqlTransaction.current();
+        if (connection != null) {
+            // a plain-SQL transaction (SqlTransaction.run): the same row, written on its connection
+            return connection.preparedQuery(INSERT).execute(Tuple.from(new Object[] {envelope.id(), stream, type,
+                            subject, toJson(envelope), OffsetDateTime.ofInstant(envelope.occurredAt(), ZoneOffset.UTC)}))
+                    .replaceWith(envelope);
+        }
         return Uni.createFrom().deferred(Panache::currentTransaction).onFailure().recoverWithNull().chain(tx -> {
             if (tx == null) {
                 return Uni.createFrom().failure(new IllegalStateException(
