@@ -105,6 +105,17 @@ class ProdStartupRefusalIT {
     }
 
     @Test
+    void refusesAnAuditKeepBelowNinetyDays() throws Exception {
+        Map<String, String> env = testSecrets();
+        env.put("EVPOWER_RETENTION_AUDIT_EVENT_KEEP", "P30D");
+        Run run = start(env);
+        assertNotEquals(0, run.exit(), run.log());
+        assertTrue(run.log().contains("evpower.retention.audit_event.keep=PT720H is below the minimum of PT2160H"
+                + " for audit_event"), run.log());
+        assertTrue(!run.log().contains("Listening on"), run.log());
+    }
+
+    @Test
     void refusesMissingShortExampleAndEqualSecretsNamingEach() throws Exception {
         String shortValue = "short-secret-123";
         String shared = "Qw3r-shared-value-used-twice-in-this-test-01";

@@ -29,6 +29,8 @@ public interface SecurityConfig {
 
     AdminJwt adminJwt();
 
+    KeyAge keyAge();
+
     /** Addresses (exact IPs) of proxies whose X-Forwarded-For is believed; nobody's by default. */
     Optional<List<String>> trustedProxies();
 
@@ -92,6 +94,28 @@ public interface SecurityConfig {
         /** Largest plaintext accepted by /internal/crypto/{cpId}/encrypt, in bytes. */
         @WithDefault("65536")
         int maxPlaintextBytes();
+    }
+
+    /** The daily key-age job ({@code KeyAgeJob}): reports, and optionally rotates, keys older than {@link #maxAge()}. */
+    interface KeyAge {
+        /** false: neither the daily run nor the start-up report happens (the gauges stay at 0). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Quartz cron of the daily run, in the server's time zone ({@code off} disables the schedule). */
+        @WithDefault("0 15 3 * * ?")
+        String cron();
+
+        /** An encryption key or authorization key older than this is reported. */
+        @WithDefault("P90D")
+        Duration maxAge();
+
+        /**
+         * true: the daily run also rotates every encryption key over age, like {@code POST /keys/reset} (the old version
+         * decrypts for {@link EncryptionKeys#decryptGrace()} more). Authorization keys are never rotated by the job.
+         */
+        @WithDefault("false")
+        boolean autoRotate();
     }
 
     interface AdminJwt {

@@ -96,20 +96,43 @@ public class EncryptionKeyService {
      */
     @WithTransaction
     public Uni<KeyChange> reset(String cpId, String reason, Caller caller) {
-        return lockUsable(cpId, "rotate the key of").chain(cp -> keys.findActive(cpId).chain(active -> {
-            Uni<Void> retire = Uni.createFrom().voidItem();
-            if (active != null) {
-                Instant now = Instant.now();
-                active.status = KeyStatus.DECRYPT_ONLY;
-                active.rotatedAt = now;
-                active.decryptUntil = now.plus(config.encryptionKeys().decryptGrace());
-                retire = keys.flush();
+        return lockUsable(cpId, "rotate the key of").chain(cp -> keys.findActive(cpId).chain(active -> rotate(cpId,
+                active, caller, (previous, next) -> reasonOr(reason, "version " + previous + " -> " + next))));
+    }
+
+    /**
+     * The key-age job's rotation: {@link #reset} (same grace period, event and {@code KEY_RESET} audit row), but only
+     * while the active key is still older than {@code cutoff}, which is checked under the charge point's row lock. So
+     * replicas that run the job at once rotate a key once: the later one waits for the lock, then finds the new key and
+     * changes nothing. Null when nothing was rotated (key no longer old, no active key, charge point gone or REVOKED).
+     */
+    @WithTransaction
+    public Uni<KeyChange> rotateIfOlderThan(String cpId, Instant cutoff, String why, Caller caller) {
+        return chargePoints.findForUpdate(cpId).chain(cp -> {
+            if (cp == null || cp.status == ChargePointStatus.REVOKED) {
+                return Uni.createFrom().<KeyChange> nullItem();
             }
-            Integer previous = active == null ? null : active.keyVersion;
-            return retire.chain(() -> createNext(cpId, previous))
-                    .call(created -> audit.record(new Entry(caller, "KEY_RESET", Outcome.SUCCESS, "WARN", cpId,
-                            reasonOr(reason, "version " + previous + " -> " + created.version()))));
-        }));
+            return keys.findActive(cpId).chain(active -> active == null || !active.createdAt.isBefore(cutoff)
+                    ? Uni.createFrom().<KeyChange> nullItem()
+                    : rotate(cpId, active, caller, (previous, next) -> why + ": version " + previous + " -> " + next));
+        });
+    }
+
+    /** Inside a transaction holding the charge point's lock: {@code active} (if any) to DECRYPT_ONLY, a new version. */
+    private Uni<KeyChange> rotate(String cpId, EncryptionKey active, Caller caller,
+            java.util.function.BiFunction<Integer, Integer, String> auditReason) {
+        Uni<Void> retire = Uni.createFrom().voidItem();
+        if (active != null) {
+            Instant now = Instant.now();
+            active.status = KeyStatus.DECRYPT_ONLY;
+            active.rotatedAt = now;
+            active.decryptUntil = now.plus(config.encryptionKeys().decryptGrace());
+            retire = keys.flush();
+        }
+        Integer previous = active == null ? null : active.keyVersion;
+        return retire.chain(() -> createNext(cpId, previous))
+                .call(created -> audit.record(new Entry(caller, "KEY_RESET", Outcome.SUCCESS, "WARN", cpId,
+                        auditReason.apply(previous, created.version()))));
     }
 
     /** Makes every usable version unusable at once; 404 when there is none (not a false success). */

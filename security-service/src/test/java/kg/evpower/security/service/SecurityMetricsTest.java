@@ -51,8 +51,13 @@ class SecurityMetricsTest {
             assertTrue(Metrics.find(scrape, DECRYPT, "kind=\"" + kind + "\"").isPresent(), kind);
         }
         assertTrue(Metrics.find(scrape, REVOKED).isPresent());
-        assertTrue(Metrics.find(scrape, JOBS, "job=\"signing_key_refresh\"", "outcome=\"success\"").isPresent());
-        assertTrue(Metrics.find(scrape, JOBS, "job=\"signing_key_refresh\"", "outcome=\"failure\"").isPresent());
+        for (String job : SecurityMetrics.JOBS) {
+            assertTrue(Metrics.find(scrape, JOBS, "job=\"" + job + "\"", "outcome=\"success\"").isPresent(), job);
+            assertTrue(Metrics.find(scrape, JOBS, "job=\"" + job + "\"", "outcome=\"failure\"").isPresent(), job);
+        }
+        for (String kind : SecurityMetrics.KEY_KINDS) {
+            assertTrue(Metrics.find(scrape, "evpower_security_keys_over_age", "kind=\"" + kind + "\"").isPresent(), kind);
+        }
     }
 
     @Test
