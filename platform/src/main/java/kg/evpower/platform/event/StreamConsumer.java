@@ -17,13 +17,12 @@ import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import kg.evpower.platform.config.EventsConfig;
 import kg.evpower.platform.correlation.CorrelationId;
+import kg.evpower.platform.vertx.NewContext;
 
 /**
  * One member of a consumer group on one stream: {@code XREADGROUP} → deduplicate and apply in one database transaction →
@@ -227,15 +226,7 @@ public class StreamConsumer {
 
     /** Runs work on a fresh duplicated Vert.x context, as Hibernate Reactive requires, isolated from other entries. */
     private Uni<Void> onNewContext(Supplier<Uni<Void>> work) {
-        Context context = VertxContext.createNewDuplicatedContext(root);
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        return Uni.createFrom().emitter(emitter -> context.runOnContext(ignored -> {
-            try {
-                work.get().subscribe().with(emitter::complete, emitter::fail);
-            } catch (RuntimeException e) {
-                emitter.fail(e);
-            }
-        }));
+        return NewContext.run(root, work);
     }
 
     private void logFailure(String what, Throwable failure) {

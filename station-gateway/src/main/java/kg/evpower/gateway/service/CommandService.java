@@ -26,7 +26,7 @@ import kg.evpower.gateway.ocpp.session.CallFailure;
 import kg.evpower.gateway.ocpp.session.PendingCall;
 import kg.evpower.gateway.ocpp.session.SessionRegistry;
 import kg.evpower.gateway.ocpp.session.StationSession;
-import kg.evpower.gateway.repository.Contexts;
+import kg.evpower.platform.vertx.NewContext;
 import kg.evpower.gateway.repository.Sql;
 import kg.evpower.platform.event.Outbox;
 import kg.evpower.gateway.metrics.GatewayMetrics;
@@ -141,7 +141,7 @@ public class CommandService {
                     default -> new CommandResult(409, "STATION_OFFLINE", failure.getMessage(), action,
                             call.messageId(), null, null, null);
                 })
-                .call(result -> Contexts.onNewContext(vertx, () -> recorded(session.chargePointId(), call, result))
+                .call(result -> NewContext.run(vertx, () -> recorded(session.chargePointId(), call, result))
                         .onFailure().invoke(f -> Log.errorf("Command %s not recorded: %s", call.messageId(), f))
                         .onFailure().recoverWithNull());
     }

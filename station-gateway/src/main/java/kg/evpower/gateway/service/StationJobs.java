@@ -16,7 +16,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import kg.evpower.gateway.config.GatewayConfig;
 import kg.evpower.gateway.ocpp.session.SessionRegistry;
 import kg.evpower.gateway.ocpp.session.StationSession;
-import kg.evpower.gateway.repository.Contexts;
+import kg.evpower.platform.vertx.NewContext;
 
 /**
  * Periodic work, safe with any number of replicas: routing refresh and idle close touch only this replica's sockets;
@@ -67,7 +67,7 @@ public class StationJobs {
         return offlineCandidates().onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
                 .onItem().transformToUniAndConcatenate(id -> routing.owner(id).chain(owner -> owner != null
                         ? Uni.createFrom().item(false)
-                        : Contexts.onNewContext(vertx, () -> stations.markOffline(id, config.offline().intervalFactor(),
+                        : NewContext.run(vertx, () -> stations.markOffline(id, config.offline().intervalFactor(),
                                 config.offline().grace().toSeconds())))
                         .invoke(marked -> {
                             if (marked) {

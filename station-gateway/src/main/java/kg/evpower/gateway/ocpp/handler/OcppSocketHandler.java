@@ -17,7 +17,7 @@ import kg.evpower.gateway.ocpp.frame.FrameException;
 import kg.evpower.gateway.ocpp.frame.OcppFrame;
 import kg.evpower.gateway.ocpp.session.SessionRegistry;
 import kg.evpower.gateway.ocpp.session.StationSession;
-import kg.evpower.gateway.repository.Contexts;
+import kg.evpower.platform.vertx.NewContext;
 import kg.evpower.gateway.service.StationRouting;
 import kg.evpower.gateway.service.StationService;
 
@@ -72,7 +72,7 @@ public class OcppSocketHandler {
         return routing.claim(id)
                 .onFailure().invoke(f -> Log.warnf("Station %s: routing record not written: %s", id, f.toString()))
                 .onFailure().recoverWithNull()
-                .chain(() -> Contexts.onNewContext(vertx,
+                .chain(() -> NewContext.run(vertx,
                         () -> stations.connected(id, routing.instanceId(), status)))
                 .onFailure().invoke(f -> Log.errorf("Station %s: connection not recorded: %s", id, f.toString()))
                 .onFailure().recoverWithNull();
@@ -134,7 +134,7 @@ public class OcppSocketHandler {
         Log.infof("Station %s disconnected (%s)", id, reason);
         String why = reason == null ? "CLOSED" : "CLOSED " + reason.getCode();
         return routing.release(id).onFailure().recoverWithNull()
-                .chain(() -> Contexts.onNewContext(vertx, () -> stations.disconnected(id, routing.instanceId(), why)))
+                .chain(() -> NewContext.run(vertx, () -> stations.disconnected(id, routing.instanceId(), why)))
                 .onFailure().invoke(f -> Log.errorf("Station %s: disconnection not recorded: %s", id, f.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid()
                 .eventually(session::markReleased);
@@ -152,7 +152,7 @@ public class OcppSocketHandler {
             routing.claim(id).subscribe().with(ok -> { }, f -> Log.debugf("routing refresh failed: %s", f));
         }
         if (session.touchDue(TOUCH_EVERY)) {
-            Contexts.onNewContext(vertx, () -> stations.touched(id, routing.instanceId()))
+            NewContext.run(vertx, () -> stations.touched(id, routing.instanceId()))
                     .subscribe().with(ok -> { }, f -> Log.debugf("touch failed: %s", f));
         }
     }

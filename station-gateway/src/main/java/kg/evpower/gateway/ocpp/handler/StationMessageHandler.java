@@ -36,7 +36,7 @@ import kg.evpower.gateway.ocpp.message.StartTransactionRequest;
 import kg.evpower.gateway.ocpp.message.StatusNotificationRequest;
 import kg.evpower.gateway.ocpp.message.StopTransactionRequest;
 import kg.evpower.gateway.ocpp.session.StationSession;
-import kg.evpower.gateway.repository.Contexts;
+import kg.evpower.platform.vertx.NewContext;
 import kg.evpower.gateway.service.CommandService;
 import kg.evpower.gateway.service.IdTagService;
 import kg.evpower.gateway.service.StationRouting;
@@ -84,7 +84,7 @@ public class StationMessageHandler {
 
     /** Processes one CALL and sends its CALLRESULT or CALLERROR; never fails. */
     public CompletionStage<Void> handle(StationSession session, OcppFrame.Call call) {
-        return Contexts.onNewContext(vertx, () -> {
+        return NewContext.run(vertx, () -> {
                     MDC.put("stationId", session.chargePointId());
                     MDC.put("ocppMessageId", call.messageId());
                     return dispatch(session, call);
