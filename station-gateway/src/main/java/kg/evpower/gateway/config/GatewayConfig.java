@@ -21,6 +21,8 @@ public interface GatewayConfig {
 
     Shutdown shutdown();
 
+    Partitions partitions();
+
     interface Ocpp {
         /** Largest text frame accepted from a station, in UTF-8 bytes; larger ones are answered FormationViolation. */
         @WithDefault("65536")
@@ -102,5 +104,18 @@ public interface GatewayConfig {
          */
         @WithDefault("5s")
         Duration drainTimeout();
+    }
+
+    interface Partitions {
+        /**
+         * Monthly partitions of meter_value and station_message are kept ready for the current month and this many
+         * months after it (service/PartitionMaintenance).
+         */
+        @WithDefault("2")
+        int monthsAhead();
+
+        /** How often PartitionMaintenance runs (its schedule reads this property); the first run is at start-up. */
+        @WithDefault("24h")
+        Duration every();
     }
 }
