@@ -12,7 +12,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Deletes the rows of one table whose time column is older than the cutoff, in batches so that no statement holds many
  * locks or runs long. Batches claim their rows with {@code FOR UPDATE SKIP LOCKED}: replicas running the same rule at
- * the same time share the work instead of waiting for each other.
+ * the same time share the work instead of waiting for each other. Not for partitioned tables (refused: ctid is unique
+ * per partition only).
  *
  * @param name        the rule's name (logs, metrics, {@code evpower.retention.<name>.keep})
  * @param table       table name
@@ -60,9 +61,23 @@ public record TableRetention(String name, String table, String timeColumn, Strin
 
     @Override
     public Uni<Long> purge(Pool pool, OffsetDateTime cutoff, int batchSize) {
+        // ctid is unique within one table only: on a partitioned parent the batched delete could hit rows of other
+        // partitions with the same ctid. Such tables need a partition-aware rule (drop old partitions).
+        return pool.preparedQuery("SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass($1)")
+                .execute(Tuple.of(table)).chain(rows -> {
+                    if (rows.size() == 1 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0))) {
+                        return Uni.createFrom().failure(new IllegalStateException(table
+                                + " is partitioned: TableRetention deletes by ctid, which is unique per partition only;"
+                                + " use a partition-aware rule"));
+                    }
+                    return deleteBatches(pool, cutoff, batchSize);
+                });
+    }
+
+    private Uni<Long> deleteBatches(Pool pool, OffsetDateTime cutoff, int batchSize) {
         return pool.preparedQuery(deleteSql()).execute(Tuple.of(cutoff, batchSize))
                 .map(rows -> (long) rows.rowCount())
                 .chain(removed -> removed < batchSize ? Uni.createFrom().item(removed)
-                        : purge(pool, cutoff, batchSize).map(more -> removed + more));
+                        : deleteBatches(pool, cutoff, batchSize).map(more -> removed + more));
     }
 }

@@ -88,6 +88,22 @@ class RetentionJobTest {
     }
 
     @Test
+    void aPartitionedTableIsRefusedAndNothingIsDeleted() {
+        sql("CREATE TABLE IF NOT EXISTS probe_parted (id BIGINT, at TIMESTAMPTZ NOT NULL) PARTITION BY RANGE (at)");
+        sql("CREATE TABLE IF NOT EXISTS probe_parted_all PARTITION OF probe_parted DEFAULT");
+        sql("INSERT INTO probe_parted VALUES (1, now() - interval '30 days')");
+
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> TableRetention
+                .of("probe_parted", "at", Duration.ofDays(1)).purge(pool, java.time.OffsetDateTime.now(), 10)
+                .await().atMost(Duration.ofSeconds(10)));
+
+        assertTrue(refused.getMessage().contains("probe_parted is partitioned"), refused.getMessage());
+        assertEquals(1L, pool.query("SELECT count(*) FROM probe_parted").execute().await().atMost(Duration.ofSeconds(5))
+                .iterator().next().getLong(0));
+        sql("DROP TABLE probe_parted");
+    }
+
+    @Test
     void theKeepComesFromConfigurationWhenSet() {
         RetentionRule rule = TableRetention.of("probe_item", "created_at", Duration.ofDays(1)).named("configured_probe");
         assertEquals(Duration.ofDays(14), job.keep(rule));
