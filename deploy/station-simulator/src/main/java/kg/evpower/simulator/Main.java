@@ -63,7 +63,7 @@ public final class Main {
             runtime.close();
             stopped.countDown();
         }, "sim-shutdown"));
-        System.err.println("simulating " + options.stationIds().size() + " stations against " + options.url()
+        System.err.println("simulating " + options.stationIds().size() + " stations against " + options.urlText()
                 + " (Ctrl-C to stop)");
         Duration duration = options.duration();
         if (duration != null && !duration.isZero()) {

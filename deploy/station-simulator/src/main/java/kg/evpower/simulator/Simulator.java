@@ -23,8 +23,9 @@ public final class Simulator {
     private Simulator(SimulatorOptions options, SimulatorRuntime runtime, StationMetrics metrics, MessageLog log,
                       boolean reconnect) {
         this.runtime = runtime;
-        for (String id : options.stationIds()) {
-            stations.add(new SimulatedStation(id, options, runtime, metrics, log, reconnect));
+        List<String> ids = options.stationIds();
+        for (int i = 0; i < ids.size(); i++) {
+            stations.add(new SimulatedStation(ids.get(i), options.urlFor(i), options, runtime, metrics, log, reconnect));
         }
     }
 

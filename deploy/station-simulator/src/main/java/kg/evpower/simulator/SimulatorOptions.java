@@ -14,9 +14,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The parsed command line. Built with {@link #parse(String...)}; tests use {@link #builder()} through parse too. */
+/**
+ * The parsed command line, built with {@link #parse(String...)}.
+ * {@code urls} holds one endpoint or more ({@code --url a,b}): station i of {@link #stationIds()} connects to
+ * {@code urls[i % n]} ({@link #urlFor(int)}).
+ */
 public record SimulatorOptions(
-        URI url,
+        List<URI> urls,
         List<String> stationIds,
         Map<String, String> passwords,
         int connectors,
@@ -46,7 +50,8 @@ public record SimulatorOptions(
 
     public static final String USAGE = """
             Usage: java -jar station-simulator.jar --url ws://127.0.0.1:8081/ocpp [options]
-              --url URL                 central system endpoint; the station id is appended as a path segment
+              --url URL[,URL...]        central system endpoint; the station id is appended as a path segment.
+                                        With several, station i (in id order) uses URL number i mod n
               --stations N              number of stations (default 1), ids PREFIX001..
               --id-prefix P             id prefix for --stations (default SIM-)
               --ids A,B,C               explicit station ids (instead of --stations)
@@ -110,9 +115,9 @@ public record SimulatorOptions(
         if (urlText == null) {
             throw new IllegalArgumentException("--url is required");
         }
-        URI url = parseUrl(urlText);
+        List<URI> urls = parseUrls(urlText);
         if (load) {
-            requireLoopback(url);
+            urls.forEach(SimulatorOptions::requireLoopback);
         }
 
         Map<String, String> passwords = new HashMap<>();
@@ -174,7 +179,7 @@ public record SimulatorOptions(
         }
         int cores = Runtime.getRuntime().availableProcessors();
         return new SimulatorOptions(
-                url, List.copyOf(ids), Map.copyOf(passwords),
+                urls, List.copyOf(ids), Map.copyOf(passwords),
                 intValue(values, "--connectors", 2, 1, 32),
                 text(values, "--vendor", "EvPower", 20),
                 text(values, "--model", "SimCharger-22", 20),
@@ -203,6 +208,20 @@ public record SimulatorOptions(
         HelpRequested() {
             super("help", null, false, false);
         }
+    }
+
+    /** One endpoint or a comma-separated list of them (blank items are skipped); at least one. */
+    static List<URI> parseUrls(String text) {
+        List<URI> urls = new ArrayList<>();
+        for (String item : text.split(",")) {
+            if (!item.isBlank()) {
+                urls.add(parseUrl(item.strip()));
+            }
+        }
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("--url is required");
+        }
+        return List.copyOf(urls);
     }
 
     static URI parseUrl(String text) {
@@ -314,6 +333,16 @@ public record SimulatorOptions(
             throw new IllegalArgumentException(key + " must be positive");
         }
         return value;
+    }
+
+    /** The endpoint of the station at {@code stationIndex} in {@link #stationIds()}: round robin over {@code urls}. */
+    public URI urlFor(int stationIndex) {
+        return urls.get(Math.floorMod(stationIndex, urls.size()));
+    }
+
+    /** The endpoints as given, comma-separated (the single URL when there is one). */
+    public String urlText() {
+        return String.join(",", urls.stream().map(URI::toString).toList());
     }
 
     public String passwordFor(String stationId) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import kg.evpower.simulator.load.LoadRun;
@@ -63,6 +64,25 @@ class LoadRunTest {
             assertTrue(json.at("/calls/perSecond").asDouble() > 0);
             assertEquals(json.at("/calls/answered").asDouble() / json.at("/elapsedSeconds").asDouble(),
                     json.at("/calls/perSecond").asDouble(), 0.1);
+        }
+    }
+
+    @Test
+    void stationsAreSplitRoundRobinOverSeveralUrls() throws Exception {
+        try (CentralSystemStub first = new CentralSystemStub(); CentralSystemStub second = new CentralSystemStub()) {
+            SimulatorOptions options = SimulatorOptions.parse("--load", "--url", first.url() + "," + second.url(),
+                    "--ids", "RR-1,RR-2,RR-3,RR-4,RR-5", "--ramp", "100", "--duration", "1.5", "--threads", "2");
+            JsonNode json = FrameCodec.MAPPER.readTree(new LoadRun(options, quietLog()).run().toJson());
+            assertEquals(5, json.at("/connections/ok").asLong(), json.toString());
+            assertEquals(first.url() + "," + second.url(), json.at("/url").asText());
+            assertEquals(List.of("/ocpp/RR-1", "/ocpp/RR-3", "/ocpp/RR-5"), paths(first));
+            assertEquals(List.of("/ocpp/RR-2", "/ocpp/RR-4"), paths(second));
+        }
+    }
+
+    private static List<String> paths(CentralSystemStub cs) {
+        synchronized (cs.handshakes) {
+            return cs.handshakes.stream().map(CentralSystemStub.Handshake::path).sorted().toList();
         }
     }
 

@@ -23,7 +23,7 @@ public final class LoadRun {
         if (!options.load() || options.duration() == null) {
             throw new IllegalArgumentException("not a load run");
         }
-        SimulatorOptions.requireLoopback(options.url());
+        options.urls().forEach(SimulatorOptions::requireLoopback);
         if (options.stationIds().size() > SimulatorOptions.MAX_LOAD_STATIONS
                 || options.duration().compareTo(SimulatorOptions.MAX_LOAD_DURATION) > 0) {
             throw new IllegalArgumentException("load run out of bounds");
@@ -51,7 +51,7 @@ public final class LoadRun {
             int started = simulator.startedCount();
             long dropped = metrics.disconnected.sum(); // before our own closes at the end
             simulator.stop(Duration.ofSeconds(5));
-            return LoadSummary.from(options.url().toString(), options.scenario().name().toLowerCase(Locale.ROOT),
+            return LoadSummary.from(options.urlText(), options.scenario().name().toLowerCase(Locale.ROOT),
                     options.stationIds().size(), started, options.rampPerSecond(),
                     options.duration().toMillis() / 1000.0, elapsed, dropped, metrics);
         }

@@ -44,6 +44,7 @@ public final class SimulatedStation implements WebSocketLink.Events {
     enum Registration { OFFLINE, BOOTING, PENDING, ACCEPTED, REJECTED }
 
     final String id;
+    private final URI endpoint;
     final SimulatorOptions options;
     final SimulatorRuntime runtime;
     final SerialExecutor actor;
@@ -77,9 +78,11 @@ public final class SimulatedStation implements WebSocketLink.Events {
     String firmwareStatus = "Idle";
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
-    public SimulatedStation(String id, SimulatorOptions options, SimulatorRuntime runtime, StationMetrics metrics,
-                            MessageLog log, boolean reconnect) {
+    /** {@code endpoint} is the central system URL this station uses (one of {@link SimulatorOptions#urls()}). */
+    public SimulatedStation(String id, URI endpoint, SimulatorOptions options, SimulatorRuntime runtime,
+                            StationMetrics metrics, MessageLog log, boolean reconnect) {
         this.id = id;
+        this.endpoint = endpoint;
         this.options = options;
         this.runtime = runtime;
         this.metrics = metrics;
@@ -101,6 +104,10 @@ public final class SimulatedStation implements WebSocketLink.Events {
 
     public String id() {
         return id;
+    }
+
+    public URI endpoint() {
+        return endpoint;
     }
 
     public void start() {
@@ -139,7 +146,7 @@ public final class SimulatedStation implements WebSocketLink.Events {
     // ---------------------------------------------------------------- connection
 
     private URI stationUri() {
-        String base = options.url().toString();
+        String base = endpoint.toString();
         String segment = java.net.URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
         return URI.create(base.endsWith("/") ? base + segment : base + "/" + segment);
     }
