@@ -4,8 +4,11 @@ target with the same settings, REPS times (target order alternating), samples th
 processes from /proc/<pid>/stat before and after each run, and prints medians and gateway/reference ratios.
 
 Server processes: reference = the reference JVM; gateway = gateway JVM + private redis-server + the PostgreSQL backends
-connected to evpower_bench_gateway (shared PostgreSQL background writers are not counted). security-service is reported
-apart (it only works at connection time). Client CPU comes from the simulator's own rusage."""
+connected to evpower_bench_gateway (shared PostgreSQL background writers are not counted); gateway2 (issue 9 item 5) =
+both gateway replicas (stations split between them by the simulator, station i to replica 1 + i mod 2) + the same
+redis-server + the backends of evpower_bench_gateway, RSS = the sum of both JVMs. With two replicas running, target
+gateway leaves out replica 2's backends (application_name bench-gw-2). security-service is reported apart (it only
+works at connection time). Client CPU comes from the simulator's own rusage."""
 import argparse
 import json
 import signal
@@ -37,11 +40,24 @@ def rss_mib(pid):
         return None
 
 
-def pg_backends(db):
+def pg_backends(db, exclude_application=None):
     cmd = os.environ.get("BENCH_PSQL", "psql -h 127.0.0.1 -U postgres -d postgres -tA").split()
-    out = subprocess.run(cmd + ["-c", f"SELECT pid FROM pg_stat_activity WHERE datname = '{db}'"],
-                         capture_output=True, text=True, timeout=20).stdout
-    return {int(x) for x in out.split() if x.strip().isdigit()}
+    query = f"SELECT pid FROM pg_stat_activity WHERE datname = '{db}'"
+    if exclude_application:
+        query += f" AND application_name IS DISTINCT FROM '{exclude_application}'"
+    done = subprocess.run(cmd + ["-c", query], capture_output=True, text=True, timeout=20)
+    if done.returncode != 0:  # e.g. "too many clients": the PostgreSQL share of this run is then unknown
+        print(f"[measure] cannot list the PostgreSQL backends: {done.stderr.strip()}", file=sys.stderr)
+        return None
+    return {int(x) for x in done.stdout.split() if x.strip().isdigit()}
+
+
+GATEWAY_TARGETS = ("gateway", "gateway2")
+
+
+def total_rss_mib(pids):
+    values = [rss_mib(pid) for pid in pids]
+    return sum(values) if all(v is not None for v in values) else None
 
 
 def sample(pids):
@@ -66,6 +82,10 @@ def heap_used_mib(pid, java):
     return None
 
 
+def ratio(numerator, denominator):
+    return numerator / denominator if numerator is not None and denominator else None
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return round(statistics.median(values), 4) if values else None
@@ -88,11 +108,18 @@ def main():
         p.add_argument("--" + name, required=True)
     for name in ["reps", "stations", "reference-pid", "gateway-pid", "redis-pid", "security-pid"]:
         p.add_argument("--" + name, type=int, required=True)
+    p.add_argument("--gateway2-pid", type=int, default=0)
     for name in ["warmup", "ramp", "duration", "meter-interval", "session-seconds", "think-seconds", "heartbeat-interval"]:
         p.add_argument("--" + name, type=float, required=True)
     a = p.parse_args()
-    urls = {"reference": "ws://127.0.0.1:18181/ocpp", "gateway": "ws://127.0.0.1:18381/ocpp"}
+    urls = {"reference": "ws://127.0.0.1:18181/ocpp", "gateway": "ws://127.0.0.1:18381/ocpp",
+            "gateway2": "ws://127.0.0.1:18381/ocpp,ws://127.0.0.1:18382/ocpp"}
     targets = a.targets.split()
+    for target in targets:
+        if target not in urls:
+            sys.exit(f"unknown target {target}")
+    if "gateway2" in targets and not a.gateway2_pid:
+        sys.exit("target gateway2 needs --gateway2-pid (run-load.sh --replicas 2)")
     client_args = ["--load", "--stations", str(a.stations), "--id-prefix", "BENCH-", "--ramp", str(a.ramp),
                    "--duration", str(a.duration), "--scenario", a.scenario, "--connectors", "2",
                    "--heartbeat-interval", str(a.heartbeat_interval), "--call-timeout", "30"]
@@ -105,7 +132,7 @@ def main():
         with open(a.credentials) as f:
             lines = [line.strip() for line in f if line.strip() and not line.startswith("#")]
     if len(lines) < a.stations:
-        if "gateway" in targets:
+        if any(t in GATEWAY_TARGETS for t in targets):
             sys.exit(f"only {len(lines)} registered stations in {a.credentials}")
         lines = [f"BENCH-{i:05d}:reference-only-key-{i:05d}" for i in range(1, a.stations + 1)]
     stations_file = os.path.join(a.out, "stations.txt")
@@ -130,15 +157,32 @@ def main():
     for rep in range(1, a.reps + 1):
         order = targets if rep % 2 == 1 else list(reversed(targets))
         for target in order:
+            gateway = target in GATEWAY_TARGETS
             if target == "reference":
-                fixed = [a.reference_pid]
+                jvms = [a.reference_pid]
+            elif target == "gateway2":
+                jvms = [a.gateway_pid, a.gateway2_pid]
             else:
-                fixed = [a.gateway_pid, a.redis_pid]
-            backends_before = pg_backends("evpower_bench_gateway") if target == "gateway" else set()
+                jvms = [a.gateway_pid]
+            fixed = jvms + ([a.redis_pid] if gateway else [])
+            # Target gateway with a second replica running: replica 2's backends are not this target's.
+            exclude = "bench-gw-2" if target == "gateway" and a.gateway2_pid else None
+
+            pg_known = [gateway]
+
+            def backends():
+                if not gateway:
+                    return set()
+                found = pg_backends("evpower_bench_gateway", exclude)
+                if found is None:
+                    pg_known[0] = False
+                return found or set()
+
+            backends_before = backends()
             before = sample(fixed + sorted(backends_before))
-            sec_before = cpu_seconds(a.security_pid) if target == "gateway" and a.security_pid else None
-            main_pid = fixed[0]
-            rss_before = rss_mib(main_pid)
+            jvm_before = sample(jvms)
+            sec_before = cpu_seconds(a.security_pid) if gateway and a.security_pid else None
+            rss_before = total_rss_mib(jvms)
             peak = [rss_before or 0]
             heap = [None]
             done = threading.Event()
@@ -147,14 +191,15 @@ def main():
                 start = time.time()
                 heap_taken = False
                 while not done.wait(1.0):
-                    r = rss_mib(main_pid)
+                    r = total_rss_mib(jvms)
                     if r:
                         peak[0] = max(peak[0], r)
                     if (a.scenario == "idle" and not heap_taken and time.time() - start > a.duration - 8
-                            and target == "gateway"):
+                            and gateway):
                         heap_taken = True
-                        heap[0] = heap_used_mib(main_pid, a.java)
-                        peak[0] = max(peak[0], rss_mib(main_pid) or 0)
+                        heaps = [heap_used_mib(pid, a.java) for pid in jvms]
+                        heap[0] = sum(heaps) if all(h is not None for h in heaps) else None
+                        peak[0] = max(peak[0], total_rss_mib(jvms) or 0)
 
             poller = threading.Thread(target=poll, daemon=True)
             poller.start()
@@ -170,8 +215,9 @@ def main():
             rss_end = peak[0]
             done.set()
             poller.join()
-            backends_after = pg_backends("evpower_bench_gateway") if target == "gateway" else set()
+            backends_after = backends()
             after = sample(fixed + sorted(backends_before | backends_after))
+            jvm_after = sample(jvms)
             server_cpu = 0.0
             for pid, value in after.items():
                 if value is None:
@@ -198,7 +244,7 @@ def main():
                 "answered": answered, "timedOut": summary["calls"]["timedOut"],
                 "callsPerSecond": summary["calls"]["perSecond"],
                 "serverCpuSeconds": round(server_cpu, 2),
-                "postgresCpuSeconds": round(pg_cpu, 2) if target == "gateway" else None,
+                "postgresCpuSeconds": round(pg_cpu, 2) if pg_known[0] else None,
                 "securityServiceCpuSeconds": round(sec_cpu, 2) if sec_cpu is not None else None,
                 "serverCpuMsPerCall": round(1000 * server_cpu / answered, 4) if answered else None,
                 "clientCpuSeconds": round(usage.ru_utime + usage.ru_stime, 2),
@@ -211,6 +257,12 @@ def main():
                 "rssPeakMiB": round(rss_end, 1),
                 "liveHeapMiB": round(heap[0], 1) if heap[0] else None,
             }
+            if gateway and not pg_known[0]:
+                run["warning"] = "PostgreSQL backends not listed: server CPU leaves PostgreSQL out"
+            if target == "gateway2":
+                run["gatewayCpuSecondsByReplica"] = [
+                    round(jvm_after[pid] - jvm_before[pid], 2)
+                    if jvm_after.get(pid) is not None and jvm_before.get(pid) is not None else None for pid in jvms]
             if run["connectionsOk"]:
                 run["rssGrowthKiBPerConnection"] = round((rss_end - (rss_before or 0)) * 1024 / run["connectionsOk"], 1)
             runs.append(run)
@@ -240,6 +292,23 @@ def main():
         ratios = {"gatewayOverReferenceCpuPerCall": median([x["cpuPerCall"] for x in per_rep]),
                   "gatewayOverReferenceThroughput": median([x["throughput"] for x in per_rep]),
                   "perRepetition": per_rep}
+    if "gateway" in med and "gateway2" in med:
+        # Item 5: two replicas over one, the same client load; per-repetition ratios, then their median.
+        per_rep = []
+        for rep in range(1, a.reps + 1):
+            one = next((r for r in runs if r["target"] == "gateway" and r["rep"] == rep), None)
+            two = next((r for r in runs if r["target"] == "gateway2" and r["rep"] == rep), None)
+            if one and two:
+                per_rep.append({
+                    "throughput": ratio(two["callsPerSecond"], one["callsPerSecond"]),
+                    "cpuPerCall": ratio(two["serverCpuMsPerCall"], one["serverCpuMsPerCall"]),
+                    "p99": ratio(two["p99MaxOverActionsMs"], one["p99MaxOverActionsMs"]),
+                    "rssPeak": ratio(two["rssPeakMiB"], one["rssPeakMiB"])})
+        ratios["gateway2OverGatewayThroughput"] = median([x["throughput"] for x in per_rep])
+        ratios["gateway2OverGatewayCpuPerCall"] = median([x["cpuPerCall"] for x in per_rep])
+        ratios["gateway2OverGatewayP99"] = median([x["p99"] for x in per_rep])
+        ratios["gateway2OverGatewayRssPeak"] = median([x["rssPeak"] for x in per_rep])
+        ratios["gateway2OverGatewayPerRepetition"] = per_rep
     result = {"settings": vars(a) | {"clientArgs": " ".join(client_args)},
               "medians": med, "ratios": ratios, "runs": runs,
               "machine": {"nproc": os.cpu_count(), "loadavgAtEnd": open("/proc/loadavg").read().split()[:3]}}

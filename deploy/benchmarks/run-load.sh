@@ -3,18 +3,23 @@
 # station-gateway (with security-service, PostgreSQL and a private Redis), same client settings, on loopback only.
 # Measures calls/s, p99 and server CPU seconds per answered call from /proc/<pid>/stat, repeated, and prints medians
 # and ratios (gateway / reference). Everything it starts is stopped on exit. See docs/performance.md.
+# Item 5 (scale-out): --replicas 2 starts a second gateway; target gateway2 spreads the same stations over both.
 #
 #   deploy/benchmarks/run-load.sh                          charging scenario, 1000 stations, 3 x 30 s per target
 #   deploy/benchmarks/run-load.sh --stations 500 --reps 5 --duration 20
 #   deploy/benchmarks/run-load.sh --scenario idle --stations 5000 --ramp 200 --duration 60 --targets gateway
 #   deploy/benchmarks/run-load.sh --jfr                    also record JFR of the gateway (first gateway run)
+#   deploy/benchmarks/run-load.sh --replicas 2 --targets "gateway gateway2"   one replica vs two, same client load
 #
 # Options: --stations N (1000) --ramp R (200/s) --duration S (30) --reps R (3) --scenario charging|idle (charging)
 #   --meter-interval S (1) --session-seconds S (10) --think-seconds S (2) --heartbeat-interval S (30)
-#   --targets "reference gateway" --gateway-heap 1g --warmup S (15: one unrecorded run per target) --jfr --out DIR
+#   --targets "reference gateway" (also gateway2) --gateway-heap 1g --warmup S (15: one unrecorded run per target)
+#   --jfr --out DIR --replicas N (1, at most 2: 2 starts a second station-gateway, both running for every target;
+#   target gateway uses replica 1 only, gateway2 gives station i of the list replica 1 + i mod 2)
 # Environment: BENCH_DIR (/tmp/evpower-bench: private copies of the jars, secrets, credentials, logs),
 #   EVPOWER_DB_HOST/PORT/USER (127.0.0.1/5432/postgres), JAVA_HOME (temurin 25).
-# Ports: 18181 reference, 18381 gateway, 18384 security-service, 16379 Redis (all 127.0.0.1).
+# Ports: 18181 reference, 18381 gateway (18382 replica 2), 18384 security-service, 16379 Redis (all 127.0.0.1).
+# Replicas share the databases and the Redis; EVPOWER_INSTANCE_ID bench-gw-1 / bench-gw-2.
 # Databases: evpower_bench_gateway, evpower_bench_security (created when missing; never the local/test ones).
 set -euo pipefail
 
@@ -22,7 +27,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/deploy/benchmarks"
 WORK="${BENCH_DIR:-/tmp/evpower-bench}"
 STATIONS=1000 RAMP=200 DURATION=30 REPS=3 SCENARIO=charging
-METER=1 SESSION=10 THINK=2 HEARTBEAT=30 TARGETS="reference gateway" HEAP=1g JFR=0 WARMUP=15
+METER=1 SESSION=10 THINK=2 HEARTBEAT=30 TARGETS="reference gateway" HEAP=1g JFR=0 WARMUP=15 REPLICAS=1
 OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,13 +45,25 @@ while [ $# -gt 0 ]; do
     --jfr) JFR=1 ;;
     --warmup) WARMUP="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --replicas) REPLICAS="$2"; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run-load: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 [ "$DURATION" -le 600 ] || { echo "run-load: --duration is at most 600 s" >&2; exit 2; }
 [ "$STATIONS" -le 20000 ] || { echo "run-load: --stations is at most 20000" >&2; exit 2; }
+[[ "$REPLICAS" =~ ^[12]$ ]] || { echo "run-load: --replicas is 1 or 2" >&2; exit 2; }
+for target in $TARGETS; do
+  case "$target" in
+    reference|gateway) ;;
+    gateway2) [ "$REPLICAS" = 2 ] || { echo "run-load: target gateway2 needs --replicas 2" >&2; exit 2; } ;;
+    *) echo "run-load: unknown target $target (reference, gateway, gateway2)" >&2; exit 2 ;;
+  esac
+done
+# The gateway stack (security-service, Redis, replica 1) runs when any gateway target is asked for.
+GATEWAY=0
+[[ " $TARGETS " == *" gateway "* || " $TARGETS " == *" gateway2 "* ]] && GATEWAY=1
 OUT="${OUT:-$WORK/results/$(date -u +%Y%m%dT%H%M%SZ)-$SCENARIO-$STATIONS}"
 mkdir -p "$WORK/logs" "$OUT"
 chmod 700 "$WORK"
@@ -60,15 +77,24 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ "$(ulimit -n)" -gt $((STATIONS + 1000)) ] || die "open-file limit $(ulimit -n) too low for $STATIONS stations"
 
 # --- Private copies of what we run (a concurrent rebuild must not swap jars under a run) --------------------------
-copy_once() { # source destination
+copy_once() { # source destination: the services stay as first copied; a newer build is only reported
+  [ -e "$1" ] || [ -e "$2" ] || die "$1 is missing: build it (./mvnw -B -pl <module> package -DskipTests)"
   if [ ! -e "$2" ]; then
-    [ -e "$1" ] || die "$1 is missing: build it (./mvnw -B -pl <module> package -DskipTests)"
     cp -r "$1" "$2"
+  elif [ -e "$1" ] && ! diff -rq "$1" "$2" >/dev/null 2>&1; then
+    say "note: $2 is an older copy than $1; remove it to run the new build"
   fi
 }
-copy_once "$HERE/target/benchmarks.jar" "$WORK/benchmarks.jar"
-copy_once "$ROOT/deploy/station-simulator/target/station-simulator.jar" "$WORK/station-simulator.jar"
-if [[ " $TARGETS " == *" gateway "* ]]; then
+copy_fresh() { # source destination: the load tools must understand what measure.py passes them
+  [ -e "$1" ] || die "$1 is missing: build it (./mvnw -B -pl <module> package -DskipTests)"
+  if [ ! -e "$2" ] || ! cmp -s "$1" "$2"; then
+    cp "$1" "$2.new"
+    mv "$2.new" "$2"
+  fi
+}
+copy_fresh "$HERE/target/benchmarks.jar" "$WORK/benchmarks.jar"
+copy_fresh "$ROOT/deploy/station-simulator/target/station-simulator.jar" "$WORK/station-simulator.jar"
+if [ "$GATEWAY" = 1 ]; then
   copy_once "$ROOT/station-gateway/target/quarkus-app" "$WORK/gateway-app"
   copy_once "$ROOT/security-service/target/quarkus-app" "$WORK/security-app"
 fi
@@ -103,7 +129,9 @@ wait_http() { # url seconds
 }
 
 port_free() { ! ss -ltn 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$1\$"; }
-for port in 18181 18381 18384 16379; do port_free "$port" || die "port $port is already in use on this machine"; done
+PORTS="18181 18381 18384 16379"
+[ "$REPLICAS" = 2 ] && PORTS="$PORTS 18382"
+for port in $PORTS; do port_free "$port" || die "port $port is already in use on this machine"; done
 
 # --- Reference server ---------------------------------------------------------------------------------------------
 REF_PID=""
@@ -117,9 +145,9 @@ if [[ " $TARGETS " == *" reference "* ]]; then
 fi
 
 # --- station-gateway with security-service, PostgreSQL and a private Redis ----------------------------------------
-GW_PID="" SEC_PID="" REDIS_PID=""
+GW_PID="" GW2_PID="" SEC_PID="" REDIS_PID=""
 CREDENTIALS="$WORK/stations.txt"
-if [[ " $TARGETS " == *" gateway "* ]]; then
+if [ "$GATEWAY" = 1 ]; then
   DB_HOST="${EVPOWER_DB_HOST:-127.0.0.1}" DB_PORT="${EVPOWER_DB_PORT:-5432}" DB_USER="${EVPOWER_DB_USER:-postgres}"
   pg_isready -q -h "$DB_HOST" -p "$DB_PORT" || die "PostgreSQL is not answering on $DB_HOST:$DB_PORT"
   psql_q() { psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "${2:-postgres}" -tAc "$1"; }
@@ -196,17 +224,33 @@ EOS
 
   JFR_OPTS=()
   [ "$JFR" = 1 ] && JFR_OPTS=("-XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,dumponexit=true")
-  (
-    common_env
-    export QUARKUS_HTTP_PORT=18381 EVPOWER_DB_NAME=evpower_bench_gateway
-    export EVPOWER_SERVICE_SECRET="$EV_SERVICE_SECRET_GATEWAY" EVPOWER_SECURITY_URL=http://127.0.0.1:18384
-    exec "$JAVA" "-Xmx$HEAP" "${JFR_OPTS[@]}" -jar "$WORK/gateway-app/quarkus-run.jar" >"$LOGS/station-gateway.log" 2>&1
-  ) &
-  GW_PID=$!; PIDS+=("$GW_PID")
-  wait_http http://127.0.0.1:18381/q/health/ready 180 || die "station-gateway not ready; see $LOGS/station-gateway.log"
+  start_gateway() { # replica-number port log-file java-options...; sets STARTED_PID
+    local replica="$1" port="$2" log="$3"
+    shift 3
+    (
+      common_env
+      export QUARKUS_HTTP_PORT="$port" EVPOWER_DB_NAME=evpower_bench_gateway EVPOWER_INSTANCE_ID="bench-gw-$replica"
+      export EVPOWER_SERVICE_SECRET="$EV_SERVICE_SECRET_GATEWAY" EVPOWER_SECURITY_URL=http://127.0.0.1:18384
+      # application_name lets measure.py tell the replicas' PostgreSQL backends apart.
+      local ds=-Dquarkus.datasource
+      exec "$JAVA" "-Xmx$HEAP" "$ds.reactive.additional-properties.application_name=bench-gw-$replica" \
+        "$ds.jdbc.additional-jdbc-properties.ApplicationName=bench-gw-$replica" "$@" \
+        -jar "$WORK/gateway-app/quarkus-run.jar" >"$log" 2>&1
+    ) &
+    STARTED_PID=$!; PIDS+=("$STARTED_PID")
+    wait_http "http://127.0.0.1:$port/q/health/ready" 180 || die "station-gateway replica $replica not ready; see $log"
+  }
+  # One after the other: the second must not race the first's Flyway migration on the shared database.
+  start_gateway 1 18381 "$LOGS/station-gateway.log" "${JFR_OPTS[@]}"
+  GW_PID=$STARTED_PID
   psql_q "INSERT INTO id_tag (id_tag, status, updated_at) VALUES ('SIMTAG0001', 'Accepted', now())
           ON CONFLICT (id_tag) DO UPDATE SET status = 'Accepted', expiry_date = NULL" evpower_bench_gateway >/dev/null
-  say "station-gateway pid $GW_PID on 18381 (heap $HEAP)"
+  say "station-gateway replica 1 (bench-gw-1) pid $GW_PID on 18381 (heap $HEAP)"
+  if [ "$REPLICAS" = 2 ]; then
+    start_gateway 2 18382 "$LOGS/station-gateway-2.log"
+    GW2_PID=$STARTED_PID
+    say "station-gateway replica 2 (bench-gw-2) pid $GW2_PID on 18382 (heap $HEAP)"
+  fi
 fi
 
 # --- Measurements -------------------------------------------------------------------------------------------------
@@ -215,7 +259,7 @@ python3 "$HERE/measure.py" --java "$JAVA" --simulator "$WORK/station-simulator.j
   --out "$OUT" --targets "$TARGETS" --reps "$REPS" --stations "$STATIONS" --ramp "$RAMP" --duration "$DURATION" \
   --scenario "$SCENARIO" --meter-interval "$METER" --session-seconds "$SESSION" --think-seconds "$THINK" \
   --heartbeat-interval "$HEARTBEAT" --warmup "$WARMUP" --reference-pid "${REF_PID:-0}" --gateway-pid "${GW_PID:-0}" \
-  --redis-pid "${REDIS_PID:-0}" --security-pid "${SEC_PID:-0}" &
+  --gateway2-pid "${GW2_PID:-0}" --redis-pid "${REDIS_PID:-0}" --security-pid "${SEC_PID:-0}" &
 MEASURE_PID=$!; PIDS+=("$MEASURE_PID")
 wait "$MEASURE_PID"  # in the background so that SIGINT/SIGTERM reach the trap at once
 say "results in $OUT"
