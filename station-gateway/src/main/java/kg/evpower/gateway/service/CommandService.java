@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -19,6 +18,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import kg.evpower.gateway.config.GatewayConfig;
 import kg.evpower.gateway.event.GatewayEvents;
+import kg.evpower.gateway.metrics.GatewayMetrics;
 import kg.evpower.gateway.ocpp.frame.OcppCallException;
 import kg.evpower.gateway.ocpp.frame.OcppFrame;
 import kg.evpower.gateway.ocpp.message.MessageSchemas;
@@ -26,12 +26,12 @@ import kg.evpower.gateway.ocpp.session.CallFailure;
 import kg.evpower.gateway.ocpp.session.PendingCall;
 import kg.evpower.gateway.ocpp.session.SessionRegistry;
 import kg.evpower.gateway.ocpp.session.StationSession;
-import kg.evpower.platform.vertx.NewContext;
 import kg.evpower.gateway.repository.Sql;
 import kg.evpower.platform.event.Outbox;
-import kg.evpower.gateway.metrics.GatewayMetrics;
 import kg.evpower.platform.problem.Problem;
 import kg.evpower.platform.problem.ProblemException;
+import kg.evpower.platform.sql.SqlTransactional;
+import kg.evpower.platform.vertx.NewContext;
 
 /**
  * Central system → station commands: validated against the 1.6 rules, delivered on this replica or forwarded to the one
@@ -157,7 +157,7 @@ public class CommandService {
                                 failure.toString()));
     }
 
-    @WithTransaction
+    @SqlTransactional
     Uni<Void> recorded(String stationId, PendingCall call, CommandResult result) {
         String outcome = switch (result.status()) {
             case 200 -> "ANSWERED";

@@ -4,13 +4,13 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.BootNotificationRequest;
 import kg.evpower.gateway.ocpp.message.StatusNotificationRequest;
 import kg.evpower.gateway.repository.Sql;
 import kg.evpower.platform.event.Outbox;
+import kg.evpower.platform.sql.SqlTransactional;
 
 /** Station connection state, boot information and connector statuses, each change with its event. */
 @ApplicationScoped
@@ -22,7 +22,7 @@ public class StationService {
         this.outbox = outbox;
     }
 
-    @WithTransaction
+    @SqlTransactional
     public Uni<Void> connected(String chargePointId, String instanceId, String securityStatus) {
         return Sql.update("""
                 INSERT INTO station (id, connected, instance_id, security_status, connected_at, last_message_at, updated_at)
@@ -36,7 +36,7 @@ public class StationService {
     }
 
     /** Marks the station disconnected if this instance still owns it; true (and an event) when it did. */
-    @WithTransaction
+    @SqlTransactional
     public Uni<Boolean> disconnected(String chargePointId, String instanceId, String reason) {
         return Sql.update("""
                 UPDATE station SET connected = false, disconnected_at = now(), updated_at = now()
@@ -48,7 +48,7 @@ public class StationService {
     }
 
     /** Offline detection: disconnects a silent station whose socket no replica holds, once, whichever replica asks. */
-    @WithTransaction
+    @SqlTransactional
     public Uni<Boolean> markOffline(String chargePointId, int intervalFactor, long graceSeconds) {
         return Sql.list("""
                 UPDATE station SET connected = false, disconnected_at = now(), updated_at = now()
@@ -61,7 +61,7 @@ public class StationService {
                                 .replaceWith(true));
     }
 
-    @WithTransaction
+    @SqlTransactional
     public Uni<Void> booted(String chargePointId, BootNotificationRequest boot, String registrationStatus,
             int intervalSeconds) {
         return Sql.update("""
@@ -81,7 +81,7 @@ public class StationService {
      * Heartbeat and throttled traffic: the station is alive, on this instance. No event (liveness is not a fact), except
      * when offline detection had marked the station disconnected meanwhile: then it is connected again, and said so.
      */
-    @WithTransaction
+    @SqlTransactional
     public Uni<Void> touched(String chargePointId, String instanceId) {
         return Sql.list("""
                 UPDATE station s SET last_message_at = now(), connected = true, instance_id = ?2
@@ -93,7 +93,7 @@ public class StationService {
                                 new GatewayEvents.StationConnected(chargePointId, instanceId)).replaceWithVoid());
     }
 
-    @WithTransaction
+    @SqlTransactional
     public Uni<Void> statusNotified(String chargePointId, StatusNotificationRequest status) {
         Instant at = status.timestamp() != null ? status.timestamp() : Instant.now();
         return Sql.update("""
@@ -113,7 +113,7 @@ public class StationService {
     }
 
     /** Records a station message that has no table of its own, with its answer and (when given) an event. */
-    @WithTransaction
+    @SqlTransactional
     public Uni<Void> messageRecorded(String chargePointId, String action, String payloadJson, String answerJson,
             String eventType, Object eventData) {
         Uni<Integer> insert = Sql.update("""

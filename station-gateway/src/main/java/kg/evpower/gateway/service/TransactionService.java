@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.IdTagInfo;
@@ -17,6 +16,7 @@ import kg.evpower.gateway.ocpp.message.StartTransactionRequest;
 import kg.evpower.gateway.ocpp.message.StopTransactionRequest;
 import kg.evpower.gateway.repository.Sql;
 import kg.evpower.platform.event.Outbox;
+import kg.evpower.platform.sql.SqlTransactional;
 
 /** OCPP transactions and meter values. Retries are absorbed by unique constraints, never by locks in the JVM. */
 @ApplicationScoped
@@ -45,7 +45,7 @@ public class TransactionService {
      * Records a StartTransaction. Its id comes from the sequence; a retry (same station, connector, tag, timestamp and
      * meterStart) finds the first row and gets the same id, with no second event.
      */
-    @WithTransaction
+    @SqlTransactional
     public Uni<Started> start(String chargePointId, StartTransactionRequest start, IdTagInfo authorization) {
         return Sql.list("SELECT nextval('ocpp_transaction_id_seq')").chain(ids -> {
             long id = Sql.asLong(ids.get(0));
@@ -71,7 +71,7 @@ public class TransactionService {
     }
 
     /** Records a StopTransaction; a retry (or a stop of an already stopped transaction) changes nothing. */
-    @WithTransaction
+    @SqlTransactional
     public Uni<Stopped> stop(String chargePointId, StopTransactionRequest stop) {
         return Sql.list("""
                 SELECT connector_id, id_tag, meter_start_wh, stopped_at IS NOT NULL FROM ocpp_transaction
@@ -104,7 +104,7 @@ public class TransactionService {
     }
 
     /** The hot path: one insert and one event per MeterValue of the message, in one transaction, nothing read. */
-    @WithTransaction
+    @SqlTransactional
     public Uni<Void> meterValues(String chargePointId, MeterValuesRequest request) {
         return insertMeterValues(chargePointId, request.connectorId(), request.transactionId(), request.meterValue(), 0)
                 .chain(() -> publishMeterValues(chargePointId, request, 0));
