@@ -135,6 +135,9 @@ until grep -q "EvPower is running" "$OUT/run-local.out"; do
   sleep 1
 done
 say "the platform is running"
+if [ "$VIA" = gateway ] && ! curl -fs http://127.0.0.1:8080/healthz >/dev/null 2>&1; then
+  die "--via gateway: the nginx API gateway is not answering on 8080 (is nginx installed? see $OUT/run-local.out)"
+fi
 
 head -n "$STATIONS" "$WORK/stations.txt" | cut -d: -f1 >"$OUT/stations.txt"
 [ "$(wc -l <"$OUT/stations.txt")" -ge 1 ] || die "no stations registered; see $OUT/run-local.out"
