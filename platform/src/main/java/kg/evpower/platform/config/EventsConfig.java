@@ -26,6 +26,13 @@ public interface EventsConfig {
         @WithDefault("1s")
         Duration interval();
 
+        /**
+         * How long a commit's notification waits before the relay runs, so the commits of that moment are published in
+         * one batch; 0 publishes at once (one run per commit under load).
+         */
+        @WithDefault("20ms")
+        Duration linger();
+
         /** Rows published per database transaction. */
         @WithDefault("200")
         int batchSize();

@@ -55,6 +55,7 @@ public class OutboxRelay {
     private final Counter published;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private final AtomicBoolean lingering = new AtomicBoolean();
     private volatile boolean stopped;
     private volatile SqlConnection listener;
     private volatile long lastFailureLog;
@@ -104,11 +105,28 @@ public class OutboxRelay {
         });
     }
 
-    /** Asks for a publication run soon; runs already under way absorb the request. */
+    /**
+     * Asks for a publication run soon: after {@code evpower.events.relay.linger}, so that under load the commits of
+     * that moment go out in one batch (one transaction and one Redis pipeline) rather than one run each. Requests made
+     * while a run is waiting or under way are absorbed by it.
+     */
     public void nudge() {
-        if (config.relay().enabled() && !stopped) {
-            drain().subscribe().with(n -> { }, failure -> logFailure("publish outbox events", failure));
+        if (!config.relay().enabled() || stopped) {
+            return;
         }
+        long linger = config.relay().linger().toMillis();
+        if (linger <= 0) {
+            drainNow();
+        } else if (lingering.compareAndSet(false, true)) {
+            vertx.setTimer(linger, id -> {
+                lingering.set(false);
+                drainNow();
+            });
+        }
+    }
+
+    private void drainNow() {
+        drain().subscribe().with(n -> { }, failure -> logFailure("publish outbox events", failure));
     }
 
     @Scheduled(every = "${evpower.events.relay.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -141,8 +159,8 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes until nothing is pending. A call made while this instance is already publishing returns 0 at once and
-     * makes the running call go round once more.
+     * Publishes until nothing is pending. A call made while this instance is already publishing returns 0 at once;
+     * the running call then asks for one more run (after the linger) when it ends.
      */
     public Uni<Integer> drain() {
         if (!running.compareAndSet(false, true)) {
@@ -150,12 +168,18 @@ public class OutboxRelay {
             return Uni.createFrom().item(0);
         }
         again.set(false);
-        return drainFrom(0).onTermination().invoke(() -> running.set(false));
+        return drainFrom(0).onTermination().invoke(() -> {
+            running.set(false);
+            if (again.getAndSet(false)) {
+                // commits arrived during the last, partial batch: publish them after the linger
+                nudge();
+            }
+        });
     }
 
     private Uni<Integer> drainFrom(int total) {
         return publishBatch().chain(count -> {
-            boolean more = count >= config.relay().batchSize() || again.getAndSet(false);
+            boolean more = count >= config.relay().batchSize();
             return more && !stopped ? drainFrom(total + count) : Uni.createFrom().item(total + count);
         });
     }
