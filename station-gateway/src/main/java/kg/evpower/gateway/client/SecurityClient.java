@@ -63,8 +63,11 @@ public class SecurityClient {
         this.tokens = tokens;
     }
 
-    @Timeout(value = 3, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    // A reconnect storm (every station of a restarted replica at once) queues checks for a few seconds: the timeout
+    // leaves room for that, and the breaker opens on a sustained failure rate over many calls (an outage), not on the
+    // first slow answers of a cold security-service (issue 9: 10 timeouts opened it and refused thousands of stations).
+    @Timeout(value = 6, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 50, failureRatio = 0.8, delay = 3, delayUnit = ChronoUnit.SECONDS)
     @CircuitBreakerName("security-authenticate")
     public Uni<Authentication> authenticate(String cpId, String password, String sourceAddress) {
         String base = config.auth().securityUrl().toString().replaceAll("/+$", "");

@@ -49,8 +49,8 @@ public interface GatewayConfig {
         @WithDefault("60s")
         Duration cacheTtl();
 
-        /** Timeout of one call to security-service. */
-        @WithDefault("2s")
+        /** Timeout of one call to security-service (time waiting for a pooled connection included). */
+        @WithDefault("5s")
         Duration timeout();
 
         /** Accept the legacy {@code Authorization: Bearer <station key>} of the old platform's stations. */

@@ -99,6 +99,8 @@ public final class MonthlyPartitions {
                 FROM (SELECT c.relname::text AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
                       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                       WHERE i.inhparent = to_regclass($1)) partitions
+                -- a partition another replica is dropping right now has no bound any more: not ours to handle
+                WHERE bound IS NOT NULL
                 ORDER BY is_default, upper_bound NULLS LAST, name""")
                 .execute(Tuple.of(identifier(table)))
                 .map(rows -> {
