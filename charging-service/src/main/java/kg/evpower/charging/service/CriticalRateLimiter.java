@@ -1,7 +1,5 @@
 package kg.evpower.charging.service;
 
-import java.time.Instant;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
@@ -9,10 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.client.RedisClientName;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import kg.evpower.charging.config.ChargingConfig;
+import kg.evpower.platform.ratelimit.MinuteWindow;
 
 /**
  * The critical rate limit of issue 10 / A2: start and stop requests per authenticated client per minute
@@ -27,8 +24,7 @@ import kg.evpower.charging.config.ChargingConfig;
 @ApplicationScoped
 public class CriticalRateLimiter {
 
-    private final ReactiveValueCommands<String, Long> counters;
-    private final ReactiveKeyCommands<String> keys;
+    private final ReactiveRedisDataSource redis;
     private final ChargingConfig config;
     private final Counter allowed;
     private final Counter limited;
@@ -36,8 +32,7 @@ public class CriticalRateLimiter {
 
     CriticalRateLimiter(@RedisClientName("ratelimit") ReactiveRedisDataSource redis, ChargingConfig config,
             MeterRegistry registry) {
-        this.counters = redis.value(Long.class);
-        this.keys = redis.key();
+        this.redis = redis;
         this.config = config;
         this.allowed = counter(registry, "allowed");
         this.limited = counter(registry, "limited");
@@ -52,9 +47,7 @@ public class CriticalRateLimiter {
     /** Completes when {@code clientId} may go on; fails with 429 {@code too_many_requests} or 503 when Redis is down. */
     public Uni<Void> check(String clientId) {
         // the key docs/contracts.md fixes: payment-service counts top-ups on it, so start/stop/top-up share one budget
-        String key = "evpower:rl:critical:" + clientId + ":" + Instant.now().getEpochSecond() / 60;
-        return counters.incr(key)
-                .call(n -> n == 1 ? keys.expire(key, 120) : Uni.createFrom().voidItem())
+        return MinuteWindow.hit(redis, "evpower:rl:critical:" + clientId + ":")
                 .ifNoItem().after(config.rateLimit().timeout()).fail()
                 .onFailure().transform(f -> {
                     unavailable.increment();

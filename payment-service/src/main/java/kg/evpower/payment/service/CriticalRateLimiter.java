@@ -1,7 +1,6 @@
 package kg.evpower.payment.service;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,10 +8,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import kg.evpower.payment.config.PaymentConfig;
 import kg.evpower.payment.rest.MobileException;
+import kg.evpower.platform.ratelimit.MinuteWindow;
 
 /**
  * The critical bucket of issue 10 (seed A2.4): money-moving calls of one authenticated client, at most
@@ -29,7 +28,6 @@ public class CriticalRateLimiter {
     public static final String KEY_PREFIX = "evpower:rl:critical:";
 
     private final ReactiveRedisDataSource redis;
-    private final ReactiveValueCommands<String, Long> counters;
     private final PaymentConfig config;
     private final Counter allowed;
     private final Counter limited;
@@ -37,7 +35,6 @@ public class CriticalRateLimiter {
 
     CriticalRateLimiter(ReactiveRedisDataSource redis, PaymentConfig config, MeterRegistry registry) {
         this.redis = redis;
-        this.counters = redis.value(Long.class);
         this.config = config;
         this.allowed = counter(registry, "allowed");
         this.limited = counter(registry, "limited");
@@ -51,11 +48,8 @@ public class CriticalRateLimiter {
 
     /** Completes when the client may go on; fails with 429 {@code too_many_requests} or 503 {@code service_unavailable}. */
     public Uni<Void> check(String clientId) {
-        long minute = Instant.now().getEpochSecond() / 60;
-        String key = KEY_PREFIX + clientId + ":" + minute;
         int limit = config.rateLimit().criticalPerMinute();
-        return counters.incr(key)
-                .call(n -> n == 1 ? redis.key().expire(key, 120) : Uni.createFrom().voidItem())
+        return MinuteWindow.hit(redis, KEY_PREFIX + clientId + ":")
                 .ifNoItem().after(Duration.ofSeconds(2)).fail()
                 .onFailure().transform(failure -> {
                     unavailable.increment();

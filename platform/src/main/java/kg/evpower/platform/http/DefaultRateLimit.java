@@ -1,7 +1,6 @@
 package kg.evpower.platform.http;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,15 +16,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Command;
 import kg.evpower.platform.correlation.CorrelationId;
 import kg.evpower.platform.problem.Problem;
 import kg.evpower.platform.problem.Problems;
+import kg.evpower.platform.ratelimit.MinuteWindow;
 
 /**
  * The default rate limit of every service (issue 10): requests per client address per minute
@@ -43,7 +41,7 @@ public class DefaultRateLimit {
     static final String METER = "evpower.http.rate.limit";
     private static final long LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
-    private final Redis redis;
+    private final ReactiveRedisDataSource redis;
     private final ClientAddress clientAddress;
     private final ObjectMapper mapper;
     private final String service;
@@ -55,7 +53,7 @@ public class DefaultRateLimit {
     private final Counter unavailable;
     private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
 
-    DefaultRateLimit(Redis redis, ClientAddress clientAddress, ObjectMapper mapper, MeterRegistry registry,
+    DefaultRateLimit(ReactiveRedisDataSource redis, ClientAddress clientAddress, ObjectMapper mapper, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.application.name") String service,
             @ConfigProperty(name = "evpower.rate-limit.default-per-minute") int perMinute,
             @ConfigProperty(name = "evpower.rate-limit.timeout") Duration timeout,
@@ -91,17 +89,12 @@ public class DefaultRateLimit {
             return;
         }
         String address = clientAddress.of(ctx.request());
-        long minute = Instant.now().getEpochSecond() / 60;
-        String key = "evpower:rl:default:" + service + ":" + address + ":" + minute;
-        redis.send(Request.cmd(Command.INCR).arg(key))
-                .call(count -> count.toLong() == 1 ? redis.send(Request.cmd(Command.EXPIRE).arg(key).arg(120))
-                        : io.smallrye.mutiny.Uni.createFrom().nullItem())
-                .map(count -> count.toLong())
+        MinuteWindow.hit(redis, "evpower:rl:default:" + service + ":" + address + ":")
                 .ifNoItem().after(timeout).fail()
                 .subscribe().with(count -> {
                     if (count > perMinute) {
                         limited.increment();
-                        refuse(ctx, address, minute);
+                        refuse(ctx, address);
                     } else {
                         allowed.increment();
                         ctx.next();
@@ -114,10 +107,10 @@ public class DefaultRateLimit {
                 });
     }
 
-    private void refuse(RoutingContext ctx, String address, long minute) {
+    private void refuse(RoutingContext ctx, String address) {
         logOnce(address, "Rate limit: " + address + " sent more than " + perMinute
                 + " requests this minute; refusing with 429 (further ones are not logged for a minute)");
-        long retryAfter = Math.max(1, (minute + 1) * 60 - Instant.now().getEpochSecond());
+        long retryAfter = MinuteWindow.secondsLeft();
         String correlationId = CorrelationId.generate();
         Problem problem = new Problem(Problem.typeOf("RATE_LIMITED"), Problems.titleOf(429), 429,
                 "Too many requests from this address; retry after " + retryAfter + " seconds.", "RATE_LIMITED",
