@@ -70,10 +70,10 @@ public class TopupService {
         long recheck = config.jobs().recheckDelay().toSeconds();
         return Db.rows("INSERT INTO topup (invoice_id, order_id, client_id, provider, requested_amount, status, description, "
                         + "qr_code, qr_code_url, app_link, qr_expires_at, invoice_expires_at, next_check_at) "
-                        + "VALUES (?1, ?2, ?3, 'ODENGI', ?4, 'PROCESSING', ?5, ?6, ?7, ?8, now() + make_interval(secs => ?9), "
-                        + "now() + make_interval(secs => ?10), now() + make_interval(secs => ?11)) RETURNING " + COLUMNS,
+                        + "VALUES (?1, ?2, ?3, 'ODENGI', ?4, 'PROCESSING', ?5, ?6, ?7, ?8, now() + make_interval(secs => CAST(?9 AS bigint)), "
+                        + "now() + make_interval(secs => CAST(?10 AS bigint)), now() + make_interval(secs => CAST(?11 AS bigint))) RETURNING " + COLUMNS,
                         invoice.invoiceId(), orderId, clientId, amount, description, nz(invoice.qr()), nz(invoice.qrUrl()),
-                        nz(invoice.appLink()), (double) qr, (double) inv, (double) recheck)
+                        nz(invoice.appLink()), qr, inv, recheck)
                 .map(rows -> toTopup(rows.get(0)));
     }
 
@@ -194,8 +194,8 @@ public class TopupService {
         long lifetime = config.odengi().invoiceLifetime().toSeconds();
         return Db.rows("INSERT INTO topup (invoice_id, order_id, client_id, provider, requested_amount, status, description, "
                         + "qr_expires_at, invoice_expires_at) VALUES (?1, ?1, ?2, 'OBANK', ?3, 'PROCESSING', ?4, "
-                        + "now() + make_interval(secs => ?5), now() + make_interval(secs => ?5)) RETURNING " + COLUMNS,
-                        orderId, clientId, amount, description, (double) lifetime)
+                        + "now() + make_interval(secs => CAST(?5 AS bigint)), now() + make_interval(secs => CAST(?5 AS bigint))) RETURNING " + COLUMNS,
+                        orderId, clientId, amount, description, lifetime)
                 .map(rows -> toTopup(rows.get(0)));
     }
 
@@ -218,17 +218,17 @@ public class TopupService {
     @WithTransaction
     public Uni<List<Topup>> claimDue(int limit) {
         long backoff = config.jobs().outageBackoff().toSeconds();
-        return Db.rows("UPDATE topup SET next_check_at = now() + make_interval(secs => ?2) WHERE id IN ("
+        return Db.rows("UPDATE topup SET next_check_at = now() + make_interval(secs => CAST(?2 AS bigint)) WHERE id IN ("
                         + "SELECT id FROM topup WHERE status = 'PROCESSING' AND provider = 'ODENGI' AND next_check_at <= now() "
-                        + "ORDER BY next_check_at LIMIT ?1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS, limit, (double) backoff)
+                        + "ORDER BY next_check_at LIMIT ?1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS, limit, backoff)
                 .map(rows -> rows.stream().map(TopupService::toTopup).toList());
     }
 
     /** Schedules the next routine check of a still-open invoice. */
     @WithTransaction
     public Uni<Integer> recheckLater(String invoiceId) {
-        return Db.update("UPDATE topup SET next_check_at = now() + make_interval(secs => ?2) WHERE invoice_id = ?1 "
-                + "AND status = 'PROCESSING'", invoiceId, (double) config.jobs().recheckDelay().toSeconds());
+        return Db.update("UPDATE topup SET next_check_at = now() + make_interval(secs => CAST(?2 AS bigint)) WHERE invoice_id = ?1 "
+                + "AND status = 'PROCESSING'", invoiceId, config.jobs().recheckDelay().toSeconds());
     }
 
     /** Makes an open invoice due for the next job run (e.g. when a webhook could not be confirmed). */
