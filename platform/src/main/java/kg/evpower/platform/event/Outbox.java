@@ -3,6 +3,7 @@ package kg.evpower.platform.event;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +31,14 @@ public class Outbox {
     private static final String INSERT = "INSERT INTO outbox_event (event_id, stream, event_type, subject, payload, "
             + "created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
+    private static final String INSERT_ALL = "INSERT INTO outbox_event (event_id, stream, event_type, subject, "
+            + "payload, created_at) SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], "
+            + "$5::text[], $6::timestamptz[])";
+
+    /** An event of version 1 to write with others by {@link #appendAll}. */
+    public record Pending(String stream, String type, String subject, Object data) {
+    }
+
     private final ObjectMapper mapper;
     private final EventsConfig config;
 
@@ -44,8 +53,7 @@ public class Outbox {
     }
 
     public Uni<EventEnvelope> append(String stream, String type, int version, String subject, Object data) {
-        EventEnvelope envelope = new EventEnvelope(UUID.randomUUID(), type, version, Instant.now(), config.source(),
-                subject, CorrelationId.current(), data == null ? null : mapper.valueToTree(data));
+        EventEnvelope envelope = envelope(type, version, subject, data);
         SqlConnection connection = SqlTransaction.current();
         if (connection != null) {
             // a plain-SQL transaction (SqlTransaction.run): the same row, written on its connection
@@ -67,6 +75,41 @@ public class Outbox {
             row.createdAt = envelope.occurredAt();
             return Panache.getSession().chain(session -> session.persist(row)).replaceWith(envelope);
         });
+    }
+
+    /**
+     * Appends several events with one statement on {@code connection}, which must be inside the transaction of the
+     * state change they report (a {@link kg.evpower.platform.sql.GroupCommit} batch, say). Plain Vert.x, no Mutiny.
+     */
+    public io.vertx.core.Future<Void> appendAll(io.vertx.sqlclient.SqlConnection connection, List<Pending> events) {
+        if (events.isEmpty()) {
+            return io.vertx.core.Future.succeededFuture();
+        }
+        int size = events.size();
+        UUID[] ids = new UUID[size];
+        String[] streams = new String[size];
+        String[] types = new String[size];
+        String[] subjects = new String[size];
+        String[] payloads = new String[size];
+        OffsetDateTime[] created = new OffsetDateTime[size];
+        for (int i = 0; i < size; i++) {
+            Pending event = events.get(i);
+            EventEnvelope envelope = envelope(event.type(), 1, event.subject(), event.data());
+            ids[i] = envelope.id();
+            streams[i] = event.stream();
+            types[i] = event.type();
+            subjects[i] = event.subject();
+            payloads[i] = toJson(envelope);
+            created[i] = OffsetDateTime.ofInstant(envelope.occurredAt(), ZoneOffset.UTC);
+        }
+        return connection.preparedQuery(INSERT_ALL)
+                .execute(io.vertx.sqlclient.Tuple.from(new Object[] {ids, streams, types, subjects, payloads, created}))
+                .mapEmpty();
+    }
+
+    private EventEnvelope envelope(String type, int version, String subject, Object data) {
+        return new EventEnvelope(UUID.randomUUID(), type, version, Instant.now(), config.source(), subject,
+                CorrelationId.current(), data == null ? null : mapper.valueToTree(data));
     }
 
     String toJson(EventEnvelope envelope) {

@@ -11,7 +11,6 @@ import io.smallrye.mutiny.Uni;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.IdTagInfo;
 import kg.evpower.gateway.ocpp.message.MeterValue;
-import kg.evpower.gateway.ocpp.message.MeterValuesRequest;
 import kg.evpower.gateway.ocpp.message.StartTransactionRequest;
 import kg.evpower.gateway.ocpp.message.StopTransactionRequest;
 import kg.evpower.gateway.repository.Sql;
@@ -101,24 +100,6 @@ public class TransactionService {
                                             meterStart, stop.meterStop(), energy, stop.timestamp(), reason)))
                             .replaceWith(new Stopped(true, true));
                 });
-    }
-
-    /** The hot path: one insert and one event per MeterValue of the message, in one transaction, nothing read. */
-    @SqlTransactional
-    public Uni<Void> meterValues(String chargePointId, MeterValuesRequest request) {
-        return insertMeterValues(chargePointId, request.connectorId(), request.transactionId(), request.meterValue(), 0)
-                .chain(() -> publishMeterValues(chargePointId, request, 0));
-    }
-
-    private Uni<Void> publishMeterValues(String chargePointId, MeterValuesRequest request, int index) {
-        if (index >= request.meterValue().size()) {
-            return Uni.createFrom().voidItem();
-        }
-        MeterValue value = request.meterValue().get(index);
-        return outbox.append(GatewayEvents.STREAM, GatewayEvents.METER_VALUES, chargePointId,
-                        new GatewayEvents.MeterValues(chargePointId, request.connectorId(), request.transactionId(),
-                                value.timestamp(), value.energyRegisterWh(), value.powerW(), value.socPercent()))
-                .chain(() -> publishMeterValues(chargePointId, request, index + 1));
     }
 
     private Uni<Void> insertMeterValues(String chargePointId, int connectorId, Long transactionId,

@@ -2,6 +2,7 @@ package kg.evpower.gateway.ocpp.handler;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +40,7 @@ import kg.evpower.gateway.ocpp.session.StationSession;
 import kg.evpower.platform.vertx.NewContext;
 import kg.evpower.gateway.service.CommandService;
 import kg.evpower.gateway.service.IdTagService;
+import kg.evpower.gateway.service.MeterValueWriter;
 import kg.evpower.gateway.service.StationRouting;
 import kg.evpower.gateway.service.StationService;
 import kg.evpower.gateway.service.TransactionService;
@@ -60,6 +62,7 @@ public class StationMessageHandler {
 
     private final StationService stations;
     private final TransactionService transactions;
+    private final MeterValueWriter meterValues;
     private final IdTagService idTags;
     private final CommandService commands;
     private final StationRouting routing;
@@ -67,13 +70,14 @@ public class StationMessageHandler {
     private final Vertx vertx;
     private final List<String> acceptedVendorIds;
 
-    StationMessageHandler(StationService stations, TransactionService transactions, IdTagService idTags,
-            CommandService commands, StationRouting routing, GatewayConfig config, Vertx vertx,
+    StationMessageHandler(StationService stations, TransactionService transactions, MeterValueWriter meterValues,
+            IdTagService idTags, CommandService commands, StationRouting routing, GatewayConfig config, Vertx vertx,
             @ConfigProperty(name = "evpower.gateway.ocpp.data-transfer-vendors") Optional<List<String>> vendors,
             GatewayMetrics metrics) {
         this.metrics = metrics;
         this.stations = stations;
         this.transactions = transactions;
+        this.meterValues = meterValues;
         this.idTags = idTags;
         this.commands = commands;
         this.routing = routing;
@@ -84,36 +88,74 @@ public class StationMessageHandler {
 
     /** Processes one CALL and sends its CALLRESULT or CALLERROR; never fails. */
     public CompletionStage<Void> handle(StationSession session, OcppFrame.Call call) {
+        if ("MeterValues".equals(call.action())) {
+            return meterValues(session, call);
+        }
         return NewContext.run(vertx, () -> {
                     MDC.put("stationId", session.chargePointId());
                     MDC.put("ocppMessageId", call.messageId());
                     return dispatch(session, call);
                 })
                 .map(reply -> {
-                    session.send(new OcppFrame.CallResult(call.messageId(), reply.payload()));
-                    metrics.messageHandled(call.action(), "result");
-                    if (reply.afterSend() != null) {
-                        reply.afterSend().run();
-                    }
+                    answered(session, call, reply);
                     return (Void) null;
                 })
                 .onFailure().recoverWithItem(failure -> {
-                    OcppCallException error;
-                    if (failure instanceof OcppCallException known) {
-                        error = known;
-                    } else {
-                        Log.errorf(failure, "Station %s: %s %s failed", session.chargePointId(), call.action(),
-                                call.messageId());
-                        error = CallErrors.internal();
-                    }
-                    session.send(CallErrors.frame(call.messageId(), error));
-                    metrics.messageHandled(call.action(), error.code().name());
+                    failed(session, call, failure);
                     return null;
                 })
                 .subscribeAsCompletionStage();
     }
 
-    Uni<Reply> dispatch(StationSession session, OcppFrame.Call call) {
+    /**
+     * The hottest message, on plain Vert.x futures (no Mutiny operators, no context captured per step): checked, then
+     * handed to the group commit of {@link MeterValueWriter}, answered once its rows are committed.
+     */
+    private CompletionStage<Void> meterValues(StationSession session, OcppFrame.Call call) {
+        MeterValuesRequest request;
+        try {
+            request = MeterValuesRequest.from(checked(call));
+        } catch (RuntimeException e) {
+            failed(session, call, e);
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        meterValues.write(session.chargePointId(), request).onComplete(result -> {
+            try {
+                if (result.succeeded()) {
+                    answered(session, call, Reply.of(JSON.objectNode()));
+                } else {
+                    failed(session, call, result.cause());
+                }
+            } finally {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    private void answered(StationSession session, OcppFrame.Call call, Reply reply) {
+        session.send(new OcppFrame.CallResult(call.messageId(), reply.payload()));
+        metrics.messageHandled(call.action(), "result");
+        if (reply.afterSend() != null) {
+            reply.afterSend().run();
+        }
+    }
+
+    private void failed(StationSession session, OcppFrame.Call call, Throwable failure) {
+        OcppCallException error;
+        if (failure instanceof OcppCallException known) {
+            error = known;
+        } else {
+            Log.errorf(failure, "Station %s: %s %s failed", session.chargePointId(), call.action(), call.messageId());
+            error = CallErrors.internal();
+        }
+        session.send(CallErrors.frame(call.messageId(), error));
+        metrics.messageHandled(call.action(), error.code().name());
+    }
+
+    /** The payload of a CALL a station may send, checked against its 1.6 schema; throws the CALLERROR otherwise. */
+    private static JsonNode checked(OcppFrame.Call call) {
         String action = call.action();
         MessageSchemas.Message message = MessageSchemas.find(action).orElse(null);
         if (message == null) {
@@ -127,6 +169,12 @@ public class StationMessageHandler {
         if (violation != null) {
             throw violation;
         }
+        return call.payload();
+    }
+
+    Uni<Reply> dispatch(StationSession session, OcppFrame.Call call) {
+        String action = call.action();
+        checked(call);
         String id = session.chargePointId();
         JsonNode payload = call.payload();
         return switch (action) {
@@ -138,8 +186,6 @@ public class StationMessageHandler {
             case "Authorize" -> authorize(id, payload, AuthorizeRequest.from(payload));
             case "StartTransaction" -> startTransaction(id, StartTransactionRequest.from(payload));
             case "StopTransaction" -> stopTransaction(id, payload, StopTransactionRequest.from(payload));
-            case "MeterValues" -> transactions.meterValues(id, MeterValuesRequest.from(payload))
-                    .replaceWith(Reply.of(JSON.objectNode()));
             case "DataTransfer" -> dataTransfer(id, payload, DataTransferRequest.from(payload));
             case "DiagnosticsStatusNotification" -> {
                 var status = DiagnosticsStatusNotificationRequest.from(payload).status();

@@ -1,0 +1,120 @@
+package kg.evpower.platform.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Future;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.SqlConnection;
+import kg.evpower.platform.event.Outbox;
+
+@QuarkusTest
+class GroupCommitTest {
+
+    private static final String INSERT = "INSERT INTO probe_item (name) SELECT * FROM unnest($1::varchar[])";
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    MeterRegistry registry;
+
+    /** Each unit is a probe_item name and its event; a name over 100 characters fails the statement. */
+    private Future<Void> write(SqlConnection connection, List<String> names) {
+        List<Outbox.Pending> events = names.stream()
+                .map(name -> new Outbox.Pending("evpower.test.group", "test.group", name, Map.of("name", name)))
+                .toList();
+        return connection.preparedQuery(INSERT).execute(io.vertx.sqlclient.Tuple.of(names.toArray(String[]::new)))
+                .compose(rows -> outbox.appendAll(connection, events));
+    }
+
+    @Test
+    void concurrentUnitsShareTransactionsAndEachIsAnsweredAfterItsCommit() throws Exception {
+        String run = "group-" + UUID.randomUUID();
+        GroupCommit<String> commits = new GroupCommit<>(run, pool.getDelegate(), this::write, 50, 1, registry);
+        List<CompletableFuture<Long>> answers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String name = run + "-" + i;
+            CompletableFuture<Long> answer = new CompletableFuture<>();
+            // when a unit is answered, its row must already be visible to another connection: it has committed
+            commits.submit(name).onComplete(done -> {
+                if (done.failed()) {
+                    answer.completeExceptionally(done.cause());
+                    return;
+                }
+                pool.getDelegate().preparedQuery("SELECT count(*) FROM probe_item WHERE name = $1")
+                        .execute(io.vertx.sqlclient.Tuple.of(name))
+                        .onComplete(rows -> answer.complete(rows.succeeded()
+                                ? rows.result().iterator().next().getLong(0) : -1L));
+            });
+            answers.add(answer);
+        }
+        for (CompletableFuture<Long> answer : answers) {
+            assertEquals(1L, answer.get(30, TimeUnit.SECONDS), "a unit is answered only once its row is committed");
+        }
+
+        assertEquals(200, count("SELECT count(*) FROM probe_item WHERE name LIKE $1", run + "-%"));
+        assertEquals(200, count("SELECT count(*) FROM outbox_event WHERE subject LIKE $1", run + "-%"));
+        double batches = registry.get("evpower_group_commit_batches_total").tag("name", run).counter().count();
+        double units = registry.get("evpower_group_commit_units_total").tag("name", run).counter().count();
+        assertEquals(200.0, units);
+        assertTrue(batches < 200 && batches >= 4, "200 units queued behind one flush share transactions: " + batches);
+        assertEquals(0, commits.queued());
+    }
+
+    @Test
+    void aBadUnitFailsAloneAndTheOthersOfItsBatchAreWritten() throws Exception {
+        String run = "group-bad-" + UUID.randomUUID();
+        GroupCommit<String> commits = new GroupCommit<>(run, pool.getDelegate(), this::write, 50, 1, registry);
+        List<CompletableFuture<Void>> answers = new ArrayList<>();
+        String tooLong = run + "-" + "x".repeat(120);
+        for (int i = 0; i < 20; i++) {
+            String name = i == 7 ? tooLong : run + "-" + i;
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            commits.submit(name).onComplete(done -> {
+                if (done.succeeded()) {
+                    answer.complete(null);
+                } else {
+                    answer.completeExceptionally(done.cause());
+                }
+            });
+            answers.add(answer);
+        }
+        int failed = 0;
+        for (int i = 0; i < answers.size(); i++) {
+            try {
+                answers.get(i).get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failed++;
+                assertEquals(7, i, "only the bad unit fails");
+                assertTrue(e.getCause().getMessage().contains("too long"), e.getCause().getMessage());
+            }
+        }
+        assertEquals(1, failed);
+        assertEquals(19, count("SELECT count(*) FROM probe_item WHERE name LIKE $1", run + "-%"));
+        assertEquals(19, count("SELECT count(*) FROM outbox_event WHERE subject LIKE $1", run + "-%"));
+        assertEquals(0, count("SELECT count(*) FROM probe_item WHERE name = $1", tooLong));
+        assertTrue(registry.get("evpower_group_commit_retried_batches_total").tag("name", run).counter().count() >= 1);
+    }
+
+    private long count(String sql, String parameter) {
+        return pool.preparedQuery(sql).execute(Tuple.of(parameter)).await().indefinitely().iterator().next().getLong(0);
+    }
+}

@@ -1,0 +1,107 @@
+package kg.evpower.gateway.service;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import kg.evpower.gateway.event.GatewayEvents;
+import kg.evpower.gateway.ocpp.message.MeterValue;
+import kg.evpower.gateway.ocpp.message.MeterValuesRequest;
+import kg.evpower.platform.event.Outbox;
+import kg.evpower.platform.sql.GroupCommit;
+
+/**
+ * The hottest station message, MeterValues: each of its values as a {@code meter_value} row and a
+ * {@code MeterValues} event, written by group commit (issue 9). The station is answered once the transaction holding
+ * its rows has committed, as before; under load one transaction and two statements carry the values of many stations.
+ */
+@ApplicationScoped
+public class MeterValueWriter {
+
+    private static final String INSERT = """
+            INSERT INTO meter_value (station_id, connector_id, transaction_id, sampled_at, energy_register_wh, power_w,
+                soc_percent, samples)
+            SELECT * FROM unnest($1::varchar[], $2::int[], $3::bigint[], $4::timestamptz[], $5::bigint[], $6::bigint[],
+                $7::int[], $8::text[]::jsonb[])""";
+
+    /** One MeterValues message of one station. */
+    record Unit(String chargePointId, MeterValuesRequest request) {
+    }
+
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
+    private final GroupCommit<Unit> commits;
+
+    MeterValueWriter(io.vertx.mutiny.sqlclient.Pool pool, Outbox outbox, ObjectMapper mapper, MeterRegistry registry,
+            @ConfigProperty(name = "evpower.gateway.meter-values.max-batch", defaultValue = "200") int maxBatch,
+            @ConfigProperty(name = "evpower.gateway.meter-values.max-in-flight", defaultValue = "2") int maxInFlight) {
+        this.outbox = outbox;
+        this.mapper = mapper;
+        this.commits = new GroupCommit<>("meter_values", pool.getDelegate(), this::write, maxBatch, maxInFlight,
+                registry);
+    }
+
+    /** Completes once the message's rows and events are committed; fails with the database's error. */
+    public Future<Void> write(String chargePointId, MeterValuesRequest request) {
+        if (request.meterValue().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return commits.submit(new Unit(chargePointId, request));
+    }
+
+    private Future<Void> write(SqlConnection connection, List<Unit> units) {
+        int size = 0;
+        for (Unit unit : units) {
+            size += unit.request().meterValue().size();
+        }
+        String[] stations = new String[size];
+        Integer[] connectors = new Integer[size];
+        Long[] transactions = new Long[size];
+        OffsetDateTime[] sampled = new OffsetDateTime[size];
+        Long[] energy = new Long[size];
+        Long[] power = new Long[size];
+        Integer[] soc = new Integer[size];
+        String[] samples = new String[size];
+        List<Outbox.Pending> events = new ArrayList<>(size);
+        int i = 0;
+        for (Unit unit : units) {
+            MeterValuesRequest request = unit.request();
+            for (MeterValue value : request.meterValue()) {
+                stations[i] = unit.chargePointId();
+                connectors[i] = request.connectorId();
+                transactions[i] = request.transactionId();
+                sampled[i] = OffsetDateTime.ofInstant(value.timestamp(), ZoneOffset.UTC);
+                energy[i] = value.energyRegisterWh();
+                power[i] = value.powerW();
+                soc[i] = value.socPercent();
+                samples[i] = json(value);
+                events.add(new Outbox.Pending(GatewayEvents.STREAM, GatewayEvents.METER_VALUES, unit.chargePointId(),
+                        new GatewayEvents.MeterValues(unit.chargePointId(), request.connectorId(),
+                                request.transactionId(), value.timestamp(), energy[i], power[i], soc[i])));
+                i++;
+            }
+        }
+        Tuple rows = Tuple.from(new Object[] {stations, connectors, transactions, sampled, energy, power, soc, samples});
+        return connection.preparedQuery(INSERT).execute(rows).compose(inserted -> outbox.appendAll(connection, events));
+    }
+
+    private String json(MeterValue value) {
+        try {
+            return mapper.writeValueAsString(value.raw());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
