@@ -32,15 +32,30 @@ public final class PasswordHasher {
     private final int iterations;
     /**
      * Verified against when the charge point is unknown, so that answer takes as long as a real check of a generated
-     * key. Made on first use, on the worker thread that verifies.
+     * key (and runs where such a check runs: see {@link #isCheap}).
      */
-    private volatile String dummyHash;
+    private final String dummyHash;
 
     public PasswordHasher(int iterations) {
         if (iterations < 1000) {
             throw new IllegalArgumentException("PBKDF2 needs at least 1000 iterations");
         }
         this.iterations = iterations;
+        // the form most keys have (generated): an unknown id answers as fast as a known one, and costs as little
+        this.dummyHash = hashGenerated("not-a-real-authorization-key-" + RANDOM.nextLong());
+    }
+
+    /**
+     * Whether verifying against {@code stored} costs microseconds (a generated key's salted SHA-256), so it may run on
+     * an event loop; false for PBKDF2 (a worker thread's job) and for anything unrecognised.
+     */
+    public static boolean isCheap(String stored) {
+        return stored != null && stored.startsWith(GENERATED_PREFIX + "$");
+    }
+
+    /** Whether {@link #verifyNothing} is cheap: the same answer as {@link #isCheap} gives for its dummy hash. */
+    public boolean verifyNothingIsCheap() {
+        return isCheap(dummyHash);
     }
 
     public String hash(String password) {
@@ -88,13 +103,7 @@ public final class PasswordHasher {
 
     /** Burns the time of one verification and answers false (unknown charge point). */
     public boolean verifyNothing(String password) {
-        String dummy = dummyHash;
-        if (dummy == null) {
-            // the form most keys have (generated): an unknown id answers as fast as a known one, and costs as little
-            dummy = hashGenerated("not-a-real-authorization-key-" + RANDOM.nextLong());
-            dummyHash = dummy;
-        }
-        verify(password == null ? "" : password, dummy);
+        verify(password == null ? "" : password, dummyHash);
         return false;
     }
 

@@ -29,6 +29,14 @@ public class AuditService {
 
     /** Adds the row to the current transaction. */
     public Uni<Void> record(Entry entry) {
+        return repository.persist(row(entry)).replaceWithVoid();
+    }
+
+    /**
+     * The row {@link #record} writes for {@code entry}, not yet stored: its time, correlation id (of the work in
+     * progress), default severity and truncations, in one place for every writer of audit rows (also plain SQL).
+     */
+    public static AuditEvent row(Entry entry) {
         AuditEvent row = new AuditEvent();
         row.occurredAt = Instant.now();
         row.actor = truncate(entry.caller().actor(), 200);
@@ -39,7 +47,7 @@ public class AuditService {
         row.cpId = truncate(entry.cpId(), 64);
         row.reason = truncate(entry.reason(), 500);
         row.correlationId = CorrelationId.current();
-        return repository.persist(row).replaceWithVoid();
+        return row;
     }
 
     /** Writes the row in a transaction of its own (refusals, where nothing else changes). */

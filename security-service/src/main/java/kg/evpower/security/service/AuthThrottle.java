@@ -30,13 +30,20 @@ public class AuthThrottle {
         this.config = config;
     }
 
-    /** Whether the charge point or the source address has reached the failure limit of the window. */
-    public Uni<Boolean> lockedOut(String cpId, String sourceAddress) {
+    /**
+     * What the failure counters say before a check: whether the charge point or the source address has reached the
+     * failure limit of the window, and whether the charge point has any failure a success would have to clear.
+     */
+    public record Standing(boolean lockedOut, boolean chargePointFailures) {
+    }
+
+    /** The charge point's and the source address's standing (see {@link Standing}). */
+    public Uni<Standing> standing(String cpId, String sourceAddress) {
         int max = config.lockout().maxFailures();
         return count(failKey("cp", cpId)).chain(cp -> cp >= max
-                ? Uni.createFrom().item(true)
-                : sourceAddress == null ? Uni.createFrom().item(false)
-                        : count(failKey("ip", sourceAddress)).map(ip -> ip >= max));
+                ? Uni.createFrom().item(new Standing(true, true))
+                : sourceAddress == null ? Uni.createFrom().item(new Standing(false, cp > 0))
+                        : count(failKey("ip", sourceAddress)).map(ip -> new Standing(ip >= max, cp > 0)));
     }
 
     /** Counts a failure for both; whether either is now locked out. */
@@ -49,7 +56,10 @@ public class AuthThrottle {
                 : increment(failKey("ip", sourceAddress), window).map(ipCount -> cpCount >= max || ipCount >= max));
     }
 
-    /** A success clears the charge point's failures (the source address keeps its own). */
+    /**
+     * A success clears the charge point's failures (the source address keeps its own). Callers skip it when
+     * {@link #standing} saw none: a DEL per successful check for nothing to delete.
+     */
     public Uni<Void> recordSuccess(String cpId) {
         return keys.del(failKey("cp", cpId)).replaceWithVoid();
     }

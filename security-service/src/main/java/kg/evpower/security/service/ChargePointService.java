@@ -17,11 +17,13 @@ import kg.evpower.platform.problem.Problem;
 import kg.evpower.platform.problem.ProblemException;
 import kg.evpower.security.config.SecurityConfig;
 import kg.evpower.security.crypto.PasswordHasher;
+import kg.evpower.security.domain.AuditEvent;
 import kg.evpower.security.domain.ChargePoint;
 import kg.evpower.security.domain.ChargePointStatus;
 import kg.evpower.security.event.SecurityEvents;
 import kg.evpower.security.metrics.SecurityMetrics;
 import kg.evpower.security.repository.ChargePointRepository;
+import kg.evpower.security.repository.StationAuthRepository;
 import kg.evpower.security.service.AuditService.Entry;
 import kg.evpower.security.service.AuditService.Outcome;
 
@@ -63,6 +65,7 @@ public class ChargePointService {
     }
 
     private final ChargePointRepository repository;
+    private final StationAuthRepository stationAuth;
     private final EncryptionKeyService keys;
     private final AuditService audit;
     private final AuthThrottle throttle;
@@ -72,10 +75,12 @@ public class ChargePointService {
     private final PasswordHasher hasher;
     private final SecurityMetrics metrics;
 
-    ChargePointService(ChargePointRepository repository, EncryptionKeyService keys, AuditService audit, AuthThrottle throttle,
-            Outbox outbox, Vertx vertx, TokenService tokens, SecurityConfig config, SecurityMetrics metrics) {
+    ChargePointService(ChargePointRepository repository, StationAuthRepository stationAuth, EncryptionKeyService keys,
+            AuditService audit, AuthThrottle throttle, Outbox outbox, Vertx vertx, TokenService tokens, SecurityConfig config,
+            SecurityMetrics metrics) {
         this.metrics = metrics;
         this.repository = repository;
+        this.stationAuth = stationAuth;
         this.keys = keys;
         this.audit = audit;
         this.throttle = throttle;
@@ -234,38 +239,58 @@ public class ChargePointService {
     }
 
     /**
-     * Checks a station's password: lock-out first (Redis, per charge point and source address), then the slow hash on a
-     * worker thread (a dummy hash for an unknown charge point, so both take as long), then counters and audit.
-     * {@code authenticated} means the password is right and the charge point is not REVOKED.
+     * Checks a station's password: lock-out first (Redis, per charge point and source address), then the hash (a dummy
+     * one for an unknown charge point, so both take as long), then counters and audit. Runs on every first connection
+     * of a station, so the success path is kept cheap (issue 9): the lookup and the success writes are plain reactive
+     * SQL (one statement each), a generated key's SHA-256 is checked on the calling thread, and the failure counter is
+     * only cleared when there is one. {@code authenticated} means the password is right and the charge point is not
+     * REVOKED.
      */
     public Uni<AuthResult> authenticate(String cpId, String password, Caller caller, String channel) {
-        return throttle.lockedOut(cpId, caller.sourceAddress()).chain(locked -> repository.find(cpId).chain(cp -> {
+        return throttle.standing(cpId, caller.sourceAddress()).chain(standing -> stationAuth.find(cpId).chain(cp -> {
             boolean known = cp != null;
-            ChargePointStatus status = known ? cp.status : null;
-            int tokenVersion = known ? cp.tokenVersion : 0;
-            if (locked) {
+            ChargePointStatus status = known ? cp.status() : null;
+            int tokenVersion = known ? cp.tokenVersion() : 0;
+            if (standing.lockedOut()) {
                 return audit.recordAlone(new Entry(caller.as("cp:" + cpId), channel, Outcome.DENIED, "CRITICAL", cpId,
                         "LOCKED_OUT BRUTE_FORCE_SUSPECTED"))
                         .replaceWith(new AuthResult(cpId, known, false, status, true, tokenVersion))
                         .invoke(() -> metrics.authFailure("locked_out"));
             }
-            String hash = known ? cp.credentialHash : null;
-            return vertx.executeBlocking(() -> known ? hasher.verify(password, hash) : hasher.verifyNothing(password), false)
+            return verify(known, password, known ? cp.credentialHash() : null)
                     .chain(matches -> matches
-                            ? succeeded(cpId, status, tokenVersion, caller, channel)
+                            ? succeeded(cpId, status, tokenVersion, standing.chargePointFailures(), caller, channel)
                             : failed(cpId, known, status, tokenVersion, caller, channel));
         }));
     }
 
-    private Uni<AuthResult> succeeded(String cpId, ChargePointStatus status, int tokenVersion, Caller caller, String channel) {
+    /**
+     * A generated key's salted SHA-256 costs microseconds: checked on the calling thread. PBKDF2 (an operator's key)
+     * goes to a worker thread. An unknown charge point's dummy check runs where a real check of the dummy's kind runs,
+     * so the thread hop does not tell unknown ids apart either.
+     */
+    private Uni<Boolean> verify(boolean known, String password, String hash) {
+        boolean cheap = known ? PasswordHasher.isCheap(hash) : hasher.verifyNothingIsCheap();
+        return cheap
+                ? Uni.createFrom().item(() -> known ? hasher.verify(password, hash) : hasher.verifyNothing(password))
+                : vertx.executeBlocking(() -> known ? hasher.verify(password, hash) : hasher.verifyNothing(password), false);
+    }
+
+    /**
+     * The right password. The failure counter is cleared only when {@code standing} saw one (no Redis DEL for
+     * nothing); then one autocommitted statement sets last_authenticated_at and writes the AUTH audit row (REVOKED: a
+     * DENIED row alone, last_authenticated_at untouched).
+     */
+    private Uni<AuthResult> succeeded(String cpId, ChargePointStatus status, int tokenVersion, boolean clearFailures,
+            Caller caller, String channel) {
         boolean revoked = status == ChargePointStatus.REVOKED;
-        Instant now = Instant.now();
-        return throttle.recordSuccess(cpId)
-                .chain(() -> Panache.withTransaction(() -> (revoked ? Uni.createFrom().item(0)
-                        : repository.update("lastAuthenticatedAt = ?1 where cpId = ?2", now, cpId))
-                        .call(() -> audit.record(new Entry(caller.as("cp:" + cpId), channel,
-                                revoked ? Outcome.DENIED : Outcome.SUCCESS, revoked ? "WARN" : "INFO", cpId,
-                                revoked ? "REVOKED" : status == ChargePointStatus.OUT_OF_SERVICE ? "OUT_OF_SERVICE" : null)))))
+        return (clearFailures ? throttle.recordSuccess(cpId) : Uni.createFrom().voidItem())
+                .chain(() -> {
+                    AuditEvent row = AuditService.row(new Entry(caller.as("cp:" + cpId), channel,
+                            revoked ? Outcome.DENIED : Outcome.SUCCESS, revoked ? "WARN" : "INFO", cpId,
+                            revoked ? "REVOKED" : status == ChargePointStatus.OUT_OF_SERVICE ? "OUT_OF_SERVICE" : null));
+                    return revoked ? stationAuth.audit(row) : stationAuth.authenticated(cpId, row);
+                })
                 .replaceWith(new AuthResult(cpId, true, !revoked, status, false, tokenVersion))
                 .invoke(() -> {
                     if (revoked) {

@@ -49,6 +49,17 @@ class CryptoUnitTest {
     }
 
     @Test
+    void onlyGeneratedKeyHashesAreCheapEnoughForTheEventLoop() {
+        PasswordHasher hasher = new PasswordHasher(1000);
+        assertTrue(PasswordHasher.isCheap(hasher.hashGenerated(PasswordHasher.newAuthorizationKey())));
+        assertFalse(PasswordHasher.isCheap(hasher.hash("operator-chosen-key-42")), "PBKDF2 belongs on a worker");
+        assertFalse(PasswordHasher.isCheap("sha256-but-not-quite$x$y"));
+        assertFalse(PasswordHasher.isCheap(null));
+        // the unknown-charge-point dummy is a generated-key hash: it runs where a real generated key's check runs
+        assertTrue(hasher.verifyNothingIsCheap());
+    }
+
+    @Test
     void generatedAuthorizationKeysFitOcpp() {
         String key = PasswordHasher.newAuthorizationKey();
         assertTrue(key.matches("[0-9a-f]{40}"), key);
