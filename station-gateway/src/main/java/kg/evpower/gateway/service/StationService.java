@@ -1,13 +1,10 @@
 package kg.evpower.gateway.service;
 
-import java.time.Instant;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.BootNotificationRequest;
-import kg.evpower.gateway.ocpp.message.StatusNotificationRequest;
 import kg.evpower.gateway.repository.Sql;
 import kg.evpower.platform.event.Outbox;
 import kg.evpower.platform.sql.SqlTransactional;
@@ -91,25 +88,6 @@ public class StationService {
                 .chain(rows -> rows.isEmpty() || Boolean.TRUE.equals(rows.get(0)) ? Uni.createFrom().voidItem()
                         : outbox.append(GatewayEvents.STREAM, GatewayEvents.STATION_CONNECTED, chargePointId,
                                 new GatewayEvents.StationConnected(chargePointId, instanceId)).replaceWithVoid());
-    }
-
-    @SqlTransactional
-    public Uni<Void> statusNotified(String chargePointId, StatusNotificationRequest status) {
-        Instant at = status.timestamp() != null ? status.timestamp() : Instant.now();
-        return Sql.update("""
-                INSERT INTO connector_status (station_id, connector_id, status, error_code, info, vendor_id,
-                    vendor_error_code, status_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, now())
-                ON CONFLICT (station_id, connector_id) DO UPDATE SET status = excluded.status,
-                    error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,
-                    vendor_error_code = excluded.vendor_error_code, status_at = excluded.status_at, updated_at = now()""",
-                chargePointId, status.connectorId(), status.status(), status.errorCode(), status.info(),
-                status.vendorId(), status.vendorErrorCode(), at)
-                .chain(() -> Sql.update("UPDATE station SET last_message_at = now() WHERE id = ?1", chargePointId))
-                .chain(() -> outbox.append(GatewayEvents.STREAM, GatewayEvents.CONNECTOR_STATUS_CHANGED, chargePointId,
-                        new GatewayEvents.ConnectorStatusChanged(chargePointId, status.connectorId(), status.status(),
-                                status.errorCode(), status.info(), status.vendorErrorCode(), at)))
-                .replaceWithVoid();
     }
 
     /** Records a station message that has no table of its own, with its answer and (when given) an event. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import kg.evpower.gateway.config.GatewayConfig;
 import kg.evpower.gateway.event.GatewayEvents;
@@ -39,6 +41,7 @@ import kg.evpower.gateway.ocpp.message.StopTransactionRequest;
 import kg.evpower.gateway.ocpp.session.StationSession;
 import kg.evpower.platform.vertx.NewContext;
 import kg.evpower.gateway.service.CommandService;
+import kg.evpower.gateway.service.ConnectorStatusWriter;
 import kg.evpower.gateway.service.IdTagService;
 import kg.evpower.gateway.service.MeterValueWriter;
 import kg.evpower.gateway.service.StationRouting;
@@ -63,6 +66,7 @@ public class StationMessageHandler {
     private final StationService stations;
     private final TransactionService transactions;
     private final MeterValueWriter meterValues;
+    private final ConnectorStatusWriter statuses;
     private final IdTagService idTags;
     private final CommandService commands;
     private final StationRouting routing;
@@ -71,13 +75,15 @@ public class StationMessageHandler {
     private final List<String> acceptedVendorIds;
 
     StationMessageHandler(StationService stations, TransactionService transactions, MeterValueWriter meterValues,
-            IdTagService idTags, CommandService commands, StationRouting routing, GatewayConfig config, Vertx vertx,
+            ConnectorStatusWriter statuses, IdTagService idTags, CommandService commands, StationRouting routing,
+            GatewayConfig config, Vertx vertx,
             @ConfigProperty(name = "evpower.gateway.ocpp.data-transfer-vendors") Optional<List<String>> vendors,
             GatewayMetrics metrics) {
         this.metrics = metrics;
         this.stations = stations;
         this.transactions = transactions;
         this.meterValues = meterValues;
+        this.statuses = statuses;
         this.idTags = idTags;
         this.commands = commands;
         this.routing = routing;
@@ -88,39 +94,50 @@ public class StationMessageHandler {
 
     /** Processes one CALL and sends its CALLRESULT or CALLERROR; never fails. */
     public CompletionStage<Void> handle(StationSession session, OcppFrame.Call call) {
-        if ("MeterValues".equals(call.action())) {
-            return meterValues(session, call);
+        switch (call.action()) {
+            case "MeterValues" -> {
+                return groupCommitted(session, call,
+                        payload -> meterValues.write(session.chargePointId(), MeterValuesRequest.from(payload)));
+            }
+            case "StatusNotification" -> {
+                return groupCommitted(session, call,
+                        payload -> statuses.write(session.chargePointId(), StatusNotificationRequest.from(payload)));
+            }
+            default -> {
+                return NewContext.run(vertx, () -> {
+                            MDC.put("stationId", session.chargePointId());
+                            MDC.put("ocppMessageId", call.messageId());
+                            return dispatch(session, call);
+                        })
+                        .map(reply -> {
+                            answered(session, call, reply);
+                            return (Void) null;
+                        })
+                        .onFailure().recoverWithItem(failure -> {
+                            failed(session, call, failure);
+                            return null;
+                        })
+                        .subscribeAsCompletionStage();
+            }
         }
-        return NewContext.run(vertx, () -> {
-                    MDC.put("stationId", session.chargePointId());
-                    MDC.put("ocppMessageId", call.messageId());
-                    return dispatch(session, call);
-                })
-                .map(reply -> {
-                    answered(session, call, reply);
-                    return (Void) null;
-                })
-                .onFailure().recoverWithItem(failure -> {
-                    failed(session, call, failure);
-                    return null;
-                })
-                .subscribeAsCompletionStage();
     }
 
     /**
-     * The hottest message, on plain Vert.x futures (no Mutiny operators, no context captured per step): checked, then
-     * handed to the group commit of {@link MeterValueWriter}, answered once its rows are committed.
+     * The two most frequent messages (MeterValues, StatusNotification), both answered with an empty object, on plain
+     * Vert.x futures (no Mutiny operators, no context captured per step): checked, then handed to a group commit,
+     * answered once their rows are committed.
      */
-    private CompletionStage<Void> meterValues(StationSession session, OcppFrame.Call call) {
-        MeterValuesRequest request;
+    private CompletionStage<Void> groupCommitted(StationSession session, OcppFrame.Call call,
+            Function<JsonNode, Future<Void>> write) {
+        Future<Void> written;
         try {
-            request = MeterValuesRequest.from(checked(call));
+            written = write.apply(checked(call));
         } catch (RuntimeException e) {
             failed(session, call, e);
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        meterValues.write(session.chargePointId(), request).onComplete(result -> {
+        written.onComplete(result -> {
             try {
                 if (result.succeeded()) {
                     answered(session, call, Reply.of(JSON.objectNode()));
@@ -181,8 +198,6 @@ public class StationMessageHandler {
             case "BootNotification" -> boot(session, BootNotificationRequest.from(payload));
             case "Heartbeat" -> stations.touched(id, routing.instanceId())
                     .replaceWith(Reply.of(JSON.objectNode().put("currentTime", OcppTime.now())));
-            case "StatusNotification" -> stations.statusNotified(id, StatusNotificationRequest.from(payload))
-                    .replaceWith(Reply.of(JSON.objectNode()));
             case "Authorize" -> authorize(id, payload, AuthorizeRequest.from(payload));
             case "StartTransaction" -> startTransaction(id, StartTransactionRequest.from(payload));
             case "StopTransaction" -> stopTransaction(id, payload, StopTransactionRequest.from(payload));

@@ -26,12 +26,13 @@ import kg.evpower.gateway.support.SecurityServiceStub;
 import kg.evpower.gateway.support.TestStation;
 
 /**
- * MeterValues from many stations at once go through the group commit (issue 9): every message is answered, every value
- * is one row and one event, in each station's order, and a bad message is refused alone with nothing written.
+ * MeterValues and StatusNotification from many stations at once go through group commits (issue 9): every message is
+ * answered, every value or status is its row and its event, in each station's order, and a bad message is refused alone
+ * with nothing written.
  */
 @QuarkusTest
 @QuarkusTestResource(SecurityServiceStub.class)
-class MeterValuesGroupCommitTest {
+class GroupCommittedMessagesTest {
 
     private static final int STATIONS = 12;
     private static final int MESSAGES = 8;
@@ -126,8 +127,77 @@ class MeterValuesGroupCommitTest {
         }
     }
 
+    @Test
+    void statusesOfManyStationsAtOnceAreStoredAndPublishedAndABadOneChangesNothing() {
+        double unitsBefore = units("connector_status");
+        List<TestStation> stations = new ArrayList<>();
+        try {
+            for (int s = 0; s < STATIONS; s++) {
+                TestStation station = TestStation.connect(base, TestStation.newId("stg"));
+                station.boot();
+                stations.add(station);
+            }
+            List<List<String>> sent = new ArrayList<>();
+            for (TestStation station : stations) {
+                List<String> ids = new ArrayList<>();
+                for (String status : List.of("Preparing", "Charging", "Finishing")) {
+                    for (int connector = 1; connector <= 2; connector++) {
+                        String messageId = UUID.randomUUID().toString();
+                        station.sendText(new JsonArray().add(2).add(messageId).add("StatusNotification")
+                                .add(new JsonObject().put("connectorId", connector).put("status", status)
+                                        .put("errorCode", "NoError"))
+                                .encode());
+                        ids.add(messageId);
+                    }
+                }
+                // a status the 1.6 schema does not know: refused, nothing stored for it
+                String badId = UUID.randomUUID().toString();
+                station.sendText(new JsonArray().add(2).add(badId).add("StatusNotification")
+                        .add(new JsonObject().put("connectorId", 1).put("status", "Exploded").put("errorCode", "NoError"))
+                        .encode());
+                ids.add(badId);
+                sent.add(ids);
+            }
+            for (int s = 0; s < STATIONS; s++) {
+                List<String> ids = sent.get(s);
+                for (int i = 0; i < ids.size(); i++) {
+                    JsonArray answer = stations.get(s).awaitAnswer(ids.get(i));
+                    if (i == ids.size() - 1) {
+                        assertEquals(4, answer.getInteger(0), answer::encode);
+                        assertEquals("PropertyConstraintViolation", answer.getString(2), answer::encode);
+                    } else {
+                        assertEquals(3, answer.getInteger(0), answer::encode);
+                    }
+                }
+            }
+            for (TestStation station : stations) {
+                List<String> rows = new ArrayList<>();
+                for (Row row : Db.rows(pool, "SELECT connector_id, status FROM connector_status WHERE station_id = $1 "
+                        + "ORDER BY connector_id", station.id)) {
+                    rows.add(row.getInteger(0) + "=" + row.getString(1));
+                }
+                assertEquals(List.of("1=Finishing", "2=Finishing"), rows, "the last status of each connector");
+                List<String> published = Db.events(pool, "gateway.connector.status-changed", station.id).stream()
+                        .map(event -> event.getJsonObject("data").getInteger("connectorId") + "="
+                                + event.getJsonObject("data").getString("status"))
+                        .toList();
+                assertEquals(List.of("1=Preparing", "2=Preparing", "1=Charging", "2=Charging", "1=Finishing",
+                        "2=Finishing"), published, "events of " + station.id + " in the order sent");
+                assertEquals(1, Db.count(pool, "SELECT count(*) FROM station WHERE id = $1 "
+                        + "AND last_message_at > now() - interval '1 minute'", station.id));
+            }
+            assertEquals(STATIONS * 6, units("connector_status") - unitsBefore, 0.0);
+        } finally {
+            stations.forEach(TestStation::close);
+        }
+    }
+
     private double units() {
-        var counter = registry.find("evpower_group_commit_units_total").tag("name", "meter_values").counter();
+        return units("meter_values");
+    }
+
+    private double units(String name) {
+        var counter = registry.find("evpower_group_commit_units_total").tag("name", name).counter();
         return counter == null ? 0 : counter.count();
     }
 
