@@ -21,9 +21,11 @@ import kg.evpower.platform.event.Outbox;
 import kg.evpower.platform.sql.GroupCommit;
 
 /**
- * StatusNotification, the second most frequent station message: the connector's status, the station's last-message time
- * and a {@code ConnectorStatusChanged} event, written by group commit (issue 9). A station has one message in work at a
- * time, so a batch holds at most one status per station; its station rows are locked in id order.
+ * StatusNotification, the second most frequent station message: the connector's status and a
+ * {@code ConnectorStatusChanged} event, written by group commit (issue 9). A station has one message in work at a time,
+ * so a batch holds at most one status per station; its rows are written in station and connector order. The station's
+ * last-message time is not written here: any traffic refreshes it at most every 30 s (OcppSocketHandler), which is what
+ * offline detection needs, and an update of the station row per status cost PostgreSQL a non-HOT update each.
  */
 @ApplicationScoped
 public class ConnectorStatusWriter {
@@ -36,7 +38,6 @@ public class ConnectorStatusWriter {
             ON CONFLICT (station_id, connector_id) DO UPDATE SET status = excluded.status,
                 error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,
                 vendor_error_code = excluded.vendor_error_code, status_at = excluded.status_at, updated_at = now()""";
-    private static final String TOUCH = "UPDATE station SET last_message_at = now() WHERE id = ANY($1::varchar[])";
 
     /** One StatusNotification of one station, with the time it reports (the station's, or when it arrived). */
     record Unit(String chargePointId, StatusNotificationRequest status, Instant at) {
@@ -47,13 +48,13 @@ public class ConnectorStatusWriter {
 
     ConnectorStatusWriter(io.vertx.mutiny.sqlclient.Pool pool, Outbox outbox, MeterRegistry registry,
             @ConfigProperty(name = "evpower.gateway.status.max-batch", defaultValue = "200") int maxBatch,
-            @ConfigProperty(name = "evpower.gateway.status.max-in-flight", defaultValue = "2") int maxInFlight) {
+            @ConfigProperty(name = "evpower.gateway.status.max-in-flight", defaultValue = "1") int maxInFlight) {
         this.outbox = outbox;
         this.commits = new GroupCommit<>("connector_status", pool.getDelegate(), this::write, maxBatch, maxInFlight,
                 registry);
     }
 
-    /** Completes once the status, the station's touch and the event are committed. */
+    /** Completes once the status and its event are committed. */
     public Future<Void> write(String chargePointId, StatusNotificationRequest status) {
         Instant at = status.timestamp() != null ? status.timestamp() : Instant.now();
         return commits.submit(new Unit(chargePointId, status, at));
@@ -90,9 +91,6 @@ public class ConnectorStatusWriter {
         }
         Tuple rows = Tuple.from(new Object[] {stations, connectors, statuses, errors, infos, vendors, vendorErrors,
                 times});
-        String[] touched = units.stream().map(Unit::chargePointId).distinct().toArray(String[]::new);
-        return connection.preparedQuery(UPSERT).execute(rows)
-                .compose(upserted -> connection.preparedQuery(TOUCH).execute(Tuple.of(touched)))
-                .compose(updated -> outbox.appendAll(connection, events));
+        return connection.preparedQuery(UPSERT).execute(rows).compose(upserted -> outbox.appendAll(connection, events));
     }
 }

@@ -46,7 +46,7 @@ public class MeterValueWriter {
 
     MeterValueWriter(io.vertx.mutiny.sqlclient.Pool pool, Outbox outbox, ObjectMapper mapper, MeterRegistry registry,
             @ConfigProperty(name = "evpower.gateway.meter-values.max-batch", defaultValue = "200") int maxBatch,
-            @ConfigProperty(name = "evpower.gateway.meter-values.max-in-flight", defaultValue = "2") int maxInFlight) {
+            @ConfigProperty(name = "evpower.gateway.meter-values.max-in-flight", defaultValue = "1") int maxInFlight) {
         this.outbox = outbox;
         this.mapper = mapper;
         this.commits = new GroupCommit<>("meter_values", pool.getDelegate(), this::write, maxBatch, maxInFlight,
