@@ -56,11 +56,7 @@ class GroupCommittedMessagesTest {
         double unitsBefore = units();
         List<TestStation> stations = new ArrayList<>();
         try {
-            for (int s = 0; s < STATIONS; s++) {
-                TestStation station = TestStation.connect(base, TestStation.newId("mvg"));
-                station.boot();
-                stations.add(station);
-            }
+            connectAndBoot(stations, "mvg");
             // every station sends all its messages without waiting for answers
             List<List<String>> sent = new ArrayList<>();
             for (TestStation station : stations) {
@@ -132,11 +128,7 @@ class GroupCommittedMessagesTest {
         double unitsBefore = units("connector_status");
         List<TestStation> stations = new ArrayList<>();
         try {
-            for (int s = 0; s < STATIONS; s++) {
-                TestStation station = TestStation.connect(base, TestStation.newId("stg"));
-                station.boot();
-                stations.add(station);
-            }
+            connectAndBoot(stations, "stg");
             List<List<String>> sent = new ArrayList<>();
             for (TestStation station : stations) {
                 List<String> ids = new ArrayList<>();
@@ -187,6 +179,15 @@ class GroupCommittedMessagesTest {
             assertEquals(STATIONS * 6, units("connector_status") - unitsBefore, 0.0);
         } finally {
             stations.forEach(TestStation::close);
+        }
+    }
+
+    /** Connects and boots {@link #STATIONS} stations, adding each to {@code stations} (closed by the caller). */
+    private void connectAndBoot(List<TestStation> stations, String prefix) {
+        for (int s = 0; s < STATIONS; s++) {
+            TestStation station = TestStation.connect(base, TestStation.newId(prefix));
+            stations.add(station);
+            station.boot();
         }
     }
 
