@@ -1,8 +1,15 @@
 package kg.evpower.security.service;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -90,16 +97,41 @@ public class AdminAuthenticator {
             JWTAuthContextInfo info = new JWTAuthContextInfo();
             if (location.startsWith("http:") || location.startsWith("https:")) {
                 info.setPublicKeyLocation(location); // SmallRye fetches and caches the PEM/JWK/JWKS
+                info.setSignatureAlgorithm(ALL_ALGORITHMS);
             } else {
-                info.setPublicKeyContent(readLocal(location)); // read once here (worker thread)
+                String content = readLocal(location); // read once here (worker thread)
+                info.setPublicKeyContent(content);
+                info.setSignatureAlgorithm(algorithmsFor(content));
             }
             config.adminJwt().issuer().ifPresent(info::setIssuedBy);
-            info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256, SignatureAlgorithm.PS256));
             info.setRequireNamedPrincipal(false);
             p = new DefaultJWTParser(info);
             parser = p;
         }
         return p;
+    }
+
+    private static final Set<SignatureAlgorithm> ALL_ALGORITHMS = Collections.unmodifiableSet(new LinkedHashSet<>(
+            List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256)));
+
+    /**
+     * The algorithms accepted for a local key, in a fixed order that starts with the key's own type: SmallRye decodes a
+     * PEM key with the first algorithm of the set. The set was a {@code Set.of}, whose order changes from one JVM run to
+     * the next, so in some runs an RSA key was read as EC and every admin JWT of that run was refused
+     * ({@code UnresolvableKeyException}). JWK/JWKS content names its own key type.
+     */
+    static Set<SignatureAlgorithm> algorithmsFor(String keyContent) {
+        if (keyContent.trim().startsWith("{")) {
+            return ALL_ALGORITHMS;
+        }
+        String body = keyContent.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+            return Set.of(SignatureAlgorithm.ES256);
+        } catch (IllegalArgumentException | GeneralSecurityException notEc) {
+            return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(SignatureAlgorithm.RS256,
+                    SignatureAlgorithm.PS256)));
+        }
     }
 
     /** {@code classpath:...}, {@code file:...} or a plain path. */
