@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import kg.evpower.platform.testing.CalendarMinute;
 import kg.evpower.charging.support.ChargingTestBase;
 import kg.evpower.charging.support.PeerStubs;
 
@@ -61,6 +63,7 @@ class AppSupportTest extends ChargingTestBase {
 
     @Test
     void theEleventhStartOrStopOfAClientInAMinuteIsRefused() {
+        CalendarMinute.awaitRoom(Duration.ofSeconds(20));
         String clientId = client(0);
         String other = client(0);
         double limitedBefore = decisions("limited");

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import kg.evpower.platform.testing.CalendarMinute;
 import kg.evpower.security.support.Api;
 
 /** Test profile: lock-out after 3 failures, 10 auth and 40 admin requests per address and minute. */
@@ -75,6 +77,7 @@ class LockoutAndRateLimitTest {
 
     @Test
     void authEndpointsAreRateLimitedPerAddress() {
+        CalendarMinute.awaitRoom(Duration.ofSeconds(20));
         String source = Api.randomAddress();
         for (int i = 0; i < 10; i++) {
             from(source).body(Map.of("cp_id", "CP-RL-" + i, "token", "x.y.z")).post("/auth/token").then().statusCode(200);
@@ -87,6 +90,7 @@ class LockoutAndRateLimitTest {
 
     @Test
     void adminEndpointsAreRateLimitedPerAddressEvenForWrongKeys() {
+        CalendarMinute.awaitRoom(Duration.ofSeconds(20));
         String source = Api.randomAddress();
         for (int i = 0; i < 40; i++) {
             from(source).header("X-Admin-Key", "wrong").get("/security/status").then().statusCode(401);

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import kg.evpower.platform.testing.CalendarMinute;
 import kg.evpower.security.metrics.SecurityMetrics;
 import kg.evpower.security.support.Api;
 import kg.evpower.platform.testing.Metrics;
@@ -105,6 +106,7 @@ class SecurityMetricsTest {
 
     @Test
     void theAuthRateLimitIsCounted() {
+        CalendarMinute.awaitRoom(Duration.ofSeconds(20));
         String source = Api.randomAddress();
         double limited = auth("rate_limited");
         for (int i = 0; i < 10; i++) {
