@@ -111,8 +111,14 @@ public class AdminAuthenticator {
         return p;
     }
 
-    private static final Set<SignatureAlgorithm> ALL_ALGORITHMS = Collections.unmodifiableSet(new LinkedHashSet<>(
-            List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256)));
+    private static final Set<SignatureAlgorithm> RSA_ALGORITHMS = ordered(SignatureAlgorithm.RS256,
+            SignatureAlgorithm.PS256);
+    private static final Set<SignatureAlgorithm> ALL_ALGORITHMS = ordered(SignatureAlgorithm.RS256,
+            SignatureAlgorithm.PS256, SignatureAlgorithm.ES256);
+
+    private static Set<SignatureAlgorithm> ordered(SignatureAlgorithm... algorithms) {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(algorithms)));
+    }
 
     /**
      * The algorithms accepted for a local key, in a fixed order that starts with the key's own type: SmallRye decodes a
@@ -129,8 +135,7 @@ public class AdminAuthenticator {
             KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
             return Set.of(SignatureAlgorithm.ES256);
         } catch (IllegalArgumentException | GeneralSecurityException notEc) {
-            return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(SignatureAlgorithm.RS256,
-                    SignatureAlgorithm.PS256)));
+            return RSA_ALGORITHMS;
         }
     }
 

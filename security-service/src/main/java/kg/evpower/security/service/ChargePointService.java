@@ -2,6 +2,7 @@ package kg.evpower.security.service;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -271,9 +272,8 @@ public class ChargePointService {
      */
     private Uni<Boolean> verify(boolean known, String password, String hash) {
         boolean cheap = known ? PasswordHasher.isCheap(hash) : hasher.verifyNothingIsCheap();
-        return cheap
-                ? Uni.createFrom().item(() -> known ? hasher.verify(password, hash) : hasher.verifyNothing(password))
-                : vertx.executeBlocking(() -> known ? hasher.verify(password, hash) : hasher.verifyNothing(password), false);
+        Supplier<Boolean> check = () -> known ? hasher.verify(password, hash) : hasher.verifyNothing(password);
+        return cheap ? Uni.createFrom().item(check) : vertx.executeBlocking(check::get, false);
     }
 
     /**

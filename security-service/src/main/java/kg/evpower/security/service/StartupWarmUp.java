@@ -11,9 +11,10 @@ import kg.evpower.platform.vertx.NewContext;
 import kg.evpower.security.repository.ChargePointRepository;
 
 /**
- * Runs one charge-point lookup in the background at start-up, so the first station checks after a restart do not pay
- * for Hibernate Reactive's first use (seconds of class loading on the event loop): in a reconnect storm those slow
- * first answers timed out at the gateway and opened its circuit breaker (issue 9).
+ * Runs one charge-point lookup through Hibernate Reactive in the background at start-up, so that its first use (seconds
+ * of class loading on an event loop) does not stall the requests sharing that loop after a restart. A successful
+ * station check no longer uses Hibernate ({@code StationAuthRepository}), but failed checks, token checks and the admin
+ * API do: in a reconnect storm a stalled loop made station checks time out at the gateway (issue 9).
  */
 @ApplicationScoped
 public class StartupWarmUp {

@@ -9,9 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -41,14 +38,12 @@ public class MeterValueWriter {
     }
 
     private final Outbox outbox;
-    private final ObjectMapper mapper;
     private final GroupCommit<Unit> commits;
 
-    MeterValueWriter(io.vertx.mutiny.sqlclient.Pool pool, Outbox outbox, ObjectMapper mapper, MeterRegistry registry,
+    MeterValueWriter(io.vertx.mutiny.sqlclient.Pool pool, Outbox outbox, MeterRegistry registry,
             @ConfigProperty(name = "evpower.gateway.meter-values.max-batch", defaultValue = "200") int maxBatch,
             @ConfigProperty(name = "evpower.gateway.meter-values.max-in-flight", defaultValue = "1") int maxInFlight) {
         this.outbox = outbox;
-        this.mapper = mapper;
         this.commits = new GroupCommit<>("meter_values", pool.getDelegate(), this::write, maxBatch, maxInFlight,
                 registry);
     }
@@ -86,7 +81,7 @@ public class MeterValueWriter {
                 energy[i] = value.energyRegisterWh();
                 power[i] = value.powerW();
                 soc[i] = value.socPercent();
-                samples[i] = json(value);
+                samples[i] = value.rawJson();
                 events.add(new Outbox.Pending(GatewayEvents.STREAM, GatewayEvents.METER_VALUES, unit.chargePointId(),
                         new GatewayEvents.MeterValues(unit.chargePointId(), request.connectorId(),
                                 request.transactionId(), value.timestamp(), energy[i], power[i], soc[i])));
@@ -95,13 +90,5 @@ public class MeterValueWriter {
         }
         Tuple rows = Tuple.from(new Object[] {stations, connectors, transactions, sampled, energy, power, soc, samples});
         return connection.preparedQuery(INSERT).execute(rows).compose(inserted -> outbox.appendAll(connection, events));
-    }
-
-    private String json(MeterValue value) {
-        try {
-            return mapper.writeValueAsString(value.raw());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -4,9 +4,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.smallrye.mutiny.Uni;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.IdTagInfo;
@@ -33,11 +30,9 @@ public class TransactionService {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CAST(?8 AS jsonb))""";
 
     private final Outbox outbox;
-    private final ObjectMapper mapper;
 
-    TransactionService(Outbox outbox, ObjectMapper mapper) {
+    TransactionService(Outbox outbox) {
         this.outbox = outbox;
-        this.mapper = mapper;
     }
 
     /**
@@ -109,15 +104,7 @@ public class TransactionService {
         }
         MeterValue value = values.get(index);
         return Sql.update(INSERT_METER_VALUE, chargePointId, connectorId, transactionId, value.timestamp(),
-                        value.energyRegisterWh(), value.powerW(), value.socPercent(), json(value))
+                        value.energyRegisterWh(), value.powerW(), value.socPercent(), value.rawJson())
                 .chain(() -> insertMeterValues(chargePointId, connectorId, transactionId, values, index + 1));
-    }
-
-    private String json(MeterValue value) {
-        try {
-            return mapper.writeValueAsString(value.raw());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -94,32 +94,26 @@ public class StationMessageHandler {
 
     /** Processes one CALL and sends its CALLRESULT or CALLERROR; never fails. */
     public CompletionStage<Void> handle(StationSession session, OcppFrame.Call call) {
-        switch (call.action()) {
-            case "MeterValues" -> {
-                return groupCommitted(session, call,
-                        payload -> meterValues.write(session.chargePointId(), MeterValuesRequest.from(payload)));
-            }
-            case "StatusNotification" -> {
-                return groupCommitted(session, call,
-                        payload -> statuses.write(session.chargePointId(), StatusNotificationRequest.from(payload)));
-            }
-            default -> {
-                return NewContext.run(vertx, () -> {
-                            MDC.put("stationId", session.chargePointId());
-                            MDC.put("ocppMessageId", call.messageId());
-                            return dispatch(session, call);
-                        })
-                        .map(reply -> {
-                            answered(session, call, reply);
-                            return (Void) null;
-                        })
-                        .onFailure().recoverWithItem(failure -> {
-                            failed(session, call, failure);
-                            return null;
-                        })
-                        .subscribeAsCompletionStage();
-            }
-        }
+        return switch (call.action()) {
+            case "MeterValues" -> groupCommitted(session, call,
+                    payload -> meterValues.write(session.chargePointId(), MeterValuesRequest.from(payload)));
+            case "StatusNotification" -> groupCommitted(session, call,
+                    payload -> statuses.write(session.chargePointId(), StatusNotificationRequest.from(payload)));
+            default -> NewContext.run(vertx, () -> {
+                        MDC.put("stationId", session.chargePointId());
+                        MDC.put("ocppMessageId", call.messageId());
+                        return dispatch(session, call);
+                    })
+                    .map(reply -> {
+                        answered(session, call, reply);
+                        return (Void) null;
+                    })
+                    .onFailure().recoverWithItem(failure -> {
+                        failed(session, call, failure);
+                        return null;
+                    })
+                    .subscribeAsCompletionStage();
+        };
     }
 
     /**

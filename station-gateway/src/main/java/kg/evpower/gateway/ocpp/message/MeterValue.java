@@ -11,6 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** One MeterValue: a timestamp and its sampled values, with the readings the platform uses normalised to Wh, W and %. */
 public record MeterValue(Instant timestamp, List<SampledValue> sampledValue, JsonNode raw) {
 
+    /** The value as the station sent it, as JSON text: what {@code meter_value.samples} keeps. */
+    public String rawJson() {
+        return raw.toString();
+    }
+
     public record SampledValue(String value, String context, String format, String measurand, String phase,
             String location, String unit) {
 
