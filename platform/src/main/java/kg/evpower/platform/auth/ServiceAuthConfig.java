@@ -27,6 +27,14 @@ public interface ServiceAuthConfig {
     @WithDefault("service")
     String requiredGroup();
 
+    /** How far a token's expiry may lie in the past (clocks of two hosts differ a little). */
+    @WithDefault("30s")
+    Duration clockSkew();
+
+    /** How many tokens that passed are remembered, so a caller's reused token is not checked again (0: none). */
+    @WithDefault("1000")
+    int rememberedTokens();
+
     /** How long fetched keys are used before they are fetched again (an unknown key id refetches sooner). */
     @WithDefault("10m")
     Duration jwksRefresh();
