@@ -55,6 +55,13 @@ public interface EventsConfig {
         @WithDefault("50")
         int batchSize();
 
+        /**
+         * Entries of one read applied in one database transaction (1: each in its own). A transaction that fails is
+         * rolled back and its entries are applied again one by one, so a bad entry fails alone.
+         */
+        @WithDefault("20")
+        int maxPerTransaction();
+
         /** How long one {@code XREADGROUP} blocks waiting for entries. */
         @WithDefault("2s")
         Duration block();

@@ -1,6 +1,7 @@
 package kg.evpower.platform.event;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,9 @@ import kg.evpower.platform.vertx.NewContext;
 
 /**
  * One member of a consumer group on one stream: {@code XREADGROUP} → deduplicate and apply in one database transaction →
- * {@code XACK}. A failed entry stays pending and is retried through {@code XAUTOCLAIM} once it has been idle for the
+ * {@code XACK}. The entries of one read are applied together, up to {@code max-per-transaction} in one transaction (one
+ * commit instead of one per entry: under load most reads bring many entries); when such a transaction fails it is rolled
+ * back and its entries are applied again one by one, so a bad entry fails alone and the others are not held back. A failed entry stays pending and is retried through {@code XAUTOCLAIM} once it has been idle for the
  * configured time (by this or any other member, so entries of a dead member are taken over). An unparsable entry, or one
  * delivered more than the configured number of times, is copied to the dead-letter stream {@code <stream>.dlq} and
  * acknowledged, so it never blocks the group.
@@ -159,7 +162,77 @@ public class StreamConsumer {
     }
 
     private Uni<Integer> processAll(List<StreamMessage<String, String, String>> messages) {
-        return processFrom(messages, 0).replaceWith(messages.size());
+        int together = Math.max(1, config.maxPerTransaction());
+        if (together == 1 || messages.size() == 1) {
+            return processFrom(messages, 0).replaceWith(messages.size());
+        }
+        List<List<StreamMessage<String, String, String>>> groups = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i += together) {
+            groups.add(messages.subList(i, Math.min(messages.size(), i + together)));
+        }
+        return processGroups(groups, 0).replaceWith(messages.size());
+    }
+
+    private Uni<Void> processGroups(List<List<StreamMessage<String, String, String>>> groups, int index) {
+        if (index >= groups.size() || stopped) {
+            return Uni.createFrom().voidItem();
+        }
+        return processTogether(groups.get(index)).chain(() -> processGroups(groups, index + 1));
+    }
+
+    private record Parsed(StreamMessage<String, String, String> message, EventEnvelope envelope) {
+    }
+
+    /**
+     * Applies entries in one transaction and acknowledges them with one {@code XACK}; unparsable ones are dead-lettered
+     * first. If the transaction fails, each entry is applied again in its own (never fails itself).
+     */
+    private Uni<Void> processTogether(List<StreamMessage<String, String, String>> messages) {
+        return Uni.createFrom().deferred(() -> {
+            applying.incrementAndGet();
+            List<Parsed> parsed = new ArrayList<>();
+            List<StreamMessage<String, String, String>> unparsable = new ArrayList<>();
+            for (StreamMessage<String, String, String> message : messages) {
+                EventEnvelope envelope = parse(message);
+                if (envelope == null) {
+                    unparsable.add(message);
+                } else {
+                    parsed.add(new Parsed(message, envelope));
+                }
+            }
+            return deadLetterAll(unparsable, 0).chain(() -> parsed.isEmpty() ? Uni.createFrom().voidItem()
+                    : onNewContext(() -> Panache.withTransaction(() -> applyInOrder(parsed, 0)))
+                            .chain(applied -> applied == 0 ? Uni.createFrom().voidItem()
+                                    : streams.xack(stream, group, parsed.subList(0, applied).stream()
+                                            .map(p -> p.message().id()).toArray(String[]::new)).replaceWithVoid())
+                            .onFailure().recoverWithUni(failure -> {
+                                Log.debugf("Applying %d entries of %s together failed (%s): one by one now",
+                                        parsed.size(), stream, failure.toString());
+                                return processFrom(parsed.stream().map(Parsed::message).toList(), 0);
+                            }));
+        }).onTermination().invoke(() -> {
+            if (applying.decrementAndGet() == 0 && stopped) {
+                drained.complete(null);
+            }
+        });
+    }
+
+    /**
+     * Applies the entries from {@code index} on in the caller's transaction; gives how many were applied (fewer when
+     * {@link #stop()} came in between: the rest stay pending, for another replica).
+     */
+    private Uni<Integer> applyInOrder(List<Parsed> parsed, int index) {
+        if (index >= parsed.size() || stopped && index > 0) {
+            return Uni.createFrom().item(index);
+        }
+        return dedupeAndHandle(parsed.get(index).envelope()).chain(() -> applyInOrder(parsed, index + 1));
+    }
+
+    private Uni<Void> deadLetterAll(List<StreamMessage<String, String, String>> messages, int index) {
+        if (index >= messages.size()) {
+            return Uni.createFrom().voidItem();
+        }
+        return deadLetter(messages.get(index), "unparsable envelope").chain(() -> deadLetterAll(messages, index + 1));
     }
 
     private Uni<Void> processFrom(List<StreamMessage<String, String, String>> messages, int index) {
@@ -181,24 +254,34 @@ public class StreamConsumer {
         });
     }
 
-    private Uni<Void> apply(StreamMessage<String, String, String> message) {
+    /** The entry's envelope, or null when it cannot be read. */
+    private EventEnvelope parse(StreamMessage<String, String, String> message) {
         Map<String, String> fields = message.payload();
         String raw = fields == null ? null : fields.get(EventEnvelope.FIELD);
-        EventEnvelope envelope;
         try {
-            envelope = mapper.readValue(raw, EventEnvelope.class);
+            return raw == null ? null : mapper.readValue(raw, EventEnvelope.class);
         } catch (Exception | Error e) {
+            return null;
+        }
+    }
+
+    /** Inside the caller's transaction: records the event as processed and, if it was new, hands it to the handler. */
+    private Uni<Void> dedupeAndHandle(EventEnvelope envelope) {
+        CorrelationId.set(envelope.correlationId() != null ? envelope.correlationId() : envelope.id().toString());
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery(DEDUPE)
+                        .setParameter(1, group).setParameter(2, envelope.id())
+                        .setParameter(3, stream).setParameter(4, envelope.type())
+                        .executeUpdate())
+                .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem() : handler.handle(envelope));
+    }
+
+    private Uni<Void> apply(StreamMessage<String, String, String> message) {
+        EventEnvelope envelope = parse(message);
+        if (envelope == null) {
             return deadLetter(message, "unparsable envelope");
         }
-        return onNewContext(() -> {
-            CorrelationId.set(envelope.correlationId() != null ? envelope.correlationId() : envelope.id().toString());
-            return Panache.withTransaction(() -> Panache.getSession()
-                    .chain(session -> session.createNativeQuery(DEDUPE)
-                            .setParameter(1, group).setParameter(2, envelope.id())
-                            .setParameter(3, stream).setParameter(4, envelope.type())
-                            .executeUpdate())
-                    .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem() : handler.handle(envelope)));
-        })
+        return onNewContext(() -> Panache.withTransaction(() -> dedupeAndHandle(envelope)))
                 .chain(() -> streams.xack(stream, group, message.id()).replaceWithVoid())
                 .onFailure().recoverWithUni(failure -> {
                     logFailure("apply " + envelope.type() + " " + envelope.id() + " from " + stream, failure);
@@ -225,7 +308,7 @@ public class StreamConsumer {
     }
 
     /** Runs work on a fresh duplicated Vert.x context, as Hibernate Reactive requires, isolated from other entries. */
-    private Uni<Void> onNewContext(Supplier<Uni<Void>> work) {
+    private <T> Uni<T> onNewContext(Supplier<Uni<T>> work) {
         return NewContext.run(root, work);
     }
 

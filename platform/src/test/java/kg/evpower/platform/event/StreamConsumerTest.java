@@ -75,6 +75,12 @@ class StreamConsumerTest {
                 return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(1500))
                         .chain(() -> count(event));
             }
+            if (event.subject().startsWith("tx-")) {
+                // records which transaction applied it, so a test can see the entries that were applied together
+                return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "INSERT INTO probe_counter (subject, count) VALUES (?1, (txid_current() % 1000000000)::int)")
+                        .setParameter(1, event.subject()).executeUpdate()).replaceWithVoid();
+            }
             return count(event);
         }
 
@@ -111,6 +117,46 @@ class StreamConsumerTest {
         assertEquals(1, counter(subject), "the effect happened once");
         assertEquals(1L, pool.preparedQuery("SELECT count(*) FROM processed_event WHERE consumer_group = $1 AND stream = $2")
                 .execute(Tuple.of(GROUP, stream)).await().indefinitely().iterator().next().getLong(0));
+    }
+
+    @Test
+    void theEntriesOfOneReadAreAppliedInOneTransaction() {
+        String stream = newStream();
+        List<String> subjects = java.util.stream.IntStream.range(0, 5).mapToObj(i -> "tx-" + i + "-" + UUID.randomUUID())
+                .toList();
+        for (String subject : subjects) {
+            streams().xadd(stream, Map.of("event", envelope(UUID.randomUUID(), subject))).await().indefinitely();
+        }
+        start(stream, "member-t");
+
+        kg.evpower.platform.testing.Reactive.eventually("all five applied and acknowledged", Duration.ofSeconds(10),
+                () -> subjects.stream().allMatch(s -> counter(s) != 0) && pendingCount(stream) == 0);
+        assertEquals(1, subjects.stream().map(this::counter).distinct().count(),
+                "one transaction id for the five entries of the read");
+        assertEquals(5L, pool.preparedQuery("SELECT count(*) FROM processed_event WHERE stream = $1")
+                .execute(Tuple.of(stream)).await().indefinitely().iterator().next().getLong(0));
+    }
+
+    @Test
+    void aFailingEntryAmongOthersReadTogetherFailsAlone() {
+        String stream = newStream();
+        String before = "before-" + UUID.randomUUID();
+        String failing = "fail-" + UUID.randomUUID();
+        String after = "after-" + UUID.randomUUID();
+        for (String subject : List.of(before, failing, after)) {
+            streams().xadd(stream, Map.of("event", envelope(UUID.randomUUID(), subject))).await().indefinitely();
+        }
+        start(stream, "member-m");
+
+        kg.evpower.platform.testing.Reactive.eventually("the two good entries are applied", Duration.ofSeconds(10),
+                () -> counter(before) == 1 && counter(after) == 1);
+        assertEquals(0, counter(failing), "the failing entry's effect was rolled back");
+        kg.evpower.platform.testing.Reactive.eventually("the failing entry, alone, ends in the dead-letter stream",
+                Duration.ofSeconds(20), () -> deadLetters(stream).size() == 1 && pendingCount(stream) == 0);
+        assertTrue(deadLetters(stream).get(0).payload().get("event").contains(failing));
+        assertEquals(1, counter(before), "the rolled-back transaction's other entries were applied once, not twice");
+        assertEquals(2L, pool.preparedQuery("SELECT count(*) FROM processed_event WHERE stream = $1")
+                .execute(Tuple.of(stream)).await().indefinitely().iterator().next().getLong(0));
     }
 
     @Test
