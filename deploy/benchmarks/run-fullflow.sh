@@ -17,7 +17,7 @@
 #   JAVA_HOME (temurin 25). Needs ports 8080-8084 free (run-local's ports) and the jars built:
 #   ./mvnw -B -o -q -pl security-service,station-gateway,payment-service,charging-service,deploy/station-simulator \
 #     package -DskipTests  and  ./mvnw -B -o -q -pl deploy/benchmarks install -DskipTests
-# Databases: evpower_<service>_fullflow (created by run-local; never the local or test ones).
+# Databases: evpower_<service>_fullflow, dropped and created again for every run (never the local or test ones).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -125,6 +125,11 @@ trap 'stop_all' EXIT
 export EVPOWER_LOCAL_DIR="$WORK" EVPOWER_DB_SUFFIX=_fullflow EVPOWER_STATIONS="$STATIONS"
 export RATE_LIMIT_CRITICAL_PER_MINUTE=1000000 RATE_LIMIT_DEFAULT_PER_MINUTE=0 RATE_LIMIT_WEBHOOK_PER_MINUTE=100000
 export NGINX_RATE_PER_SECOND=100000
+# Every run starts from empty databases of its own: the rows earlier runs left (processed events, sessions, outbox and
+# idempotency rows) made each later run a little slower, so runs in a series were not comparable.
+for d in security gateway payment charging; do
+  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS evpower_${d}_fullflow" >/dev/null
+done
 say "starting the platform: $STATIONS simulated stations (2 connectors each), logs in $WORK/logs"
 "$TREE/deploy/run-local.sh" --no-build >"$OUT/run-local.out" 2>&1 &
 RUN_PID=$!
