@@ -126,9 +126,17 @@ export EVPOWER_LOCAL_DIR="$WORK" EVPOWER_DB_SUFFIX=_fullflow EVPOWER_STATIONS="$
 export RATE_LIMIT_CRITICAL_PER_MINUTE=1000000 RATE_LIMIT_DEFAULT_PER_MINUTE=0 RATE_LIMIT_WEBHOOK_PER_MINUTE=100000
 export NGINX_RATE_PER_SECOND=100000
 # Every run starts from empty databases of its own: the rows earlier runs left (processed events, sessions, outbox and
-# idempotency rows) made each later run a little slower, so runs in a series were not comparable.
+# idempotency rows) made each later run a little slower, so runs in a series were not comparable. The stations' keys
+# were in the dropped security database: run-local registers the stations again.
 for d in security gateway payment charging; do
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS evpower_${d}_fullflow" >/dev/null
+done
+rm -f "$WORK/stations.txt"
+# A run that failed with stale keys leaves lock-out counters behind (security-service counts failures per station and per
+# source address in Redis, and every simulated station is 127.0.0.1): forget those of the simulated stations.
+for key in $(redis-cli -h 127.0.0.1 --scan --pattern 'evpower:security:authfail:cp:SIM-LOCAL-*') \
+    evpower:security:authfail:ip:127.0.0.1; do
+  redis-cli -h 127.0.0.1 del "$key" >/dev/null
 done
 say "starting the platform: $STATIONS simulated stations (2 connectors each), logs in $WORK/logs"
 "$TREE/deploy/run-local.sh" --no-build >"$OUT/run-local.out" 2>&1 &
