@@ -31,6 +31,23 @@ public class SessionRepository implements PanacheRepositoryBase<ChargingSession,
         return find("idTag = ?1 and origin = 'app'", idTag).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    /** Records the payment hold of a start, in one statement (no row read first). */
+    public Uni<Integer> setHold(UUID id, String holdId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "UPDATE charging_session SET hold_id = ?2, updated_at = now() WHERE id = ?1")
+                .setParameter(1, id).setParameter(2, holdId).executeUpdate());
+    }
+
+    /**
+     * PENDING → STARTING once the station accepted the RemoteStart, in one statement; a session the station's
+     * StartTransaction already linked (or that was closed meanwhile) is left as it is. Gives the rows changed (0 or 1).
+     */
+    public Uni<Integer> markStarting(UUID id) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "UPDATE charging_session SET status = 'STARTING', updated_at = now() WHERE id = ?1 AND status = 'PENDING'")
+                .setParameter(1, id).executeUpdate());
+    }
+
     public Uni<ChargingSession> openOfClient(String clientId) {
         return find("clientId = ?1 and " + OPEN, clientId).firstResult();
     }

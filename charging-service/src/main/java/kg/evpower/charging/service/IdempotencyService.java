@@ -99,12 +99,10 @@ public class IdempotencyService {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return Panache.withTransaction(() -> records.findById(new IdempotencyRecord.Key(clientId, key)).invoke(r -> {
-            if (r != null) {
-                r.statusCode = answer.status();
-                r.responseBody = json;
-            }
-        })).replaceWithVoid();
+        return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
+                        "UPDATE idempotency_key SET status_code = ?3, response_body = ?4 WHERE client_id = ?1 AND idem_key = ?2")
+                .setParameter(1, clientId).setParameter(2, key).setParameter(3, answer.status()).setParameter(4, json)
+                .executeUpdate())).replaceWithVoid();
     }
 
     private Uni<Void> forget(String clientId, String key) {

@@ -241,10 +241,10 @@ public class SessionService {
                         return failStart(s.id, "insufficient_balance", null).chain(() -> Uni.createFrom()
                                 .<ChargingSession>failure(insufficient(result.available(), r.amount())));
                     }
-                    return Panache.withTransaction(() -> sessions.lock(s.id).invoke(locked -> {
-                        locked.holdId = result.holdId();
-                        locked.updatedAt = Instant.now();
-                    }));
+                    return Panache.withTransaction(() -> sessions.setHold(s.id, result.holdId())).map(changed -> {
+                        s.holdId = result.holdId();
+                        return s;
+                    });
                 });
     }
 
@@ -261,12 +261,13 @@ public class SessionService {
                                 AppError.unavailable("station_unavailable", "The station service is unavailable"));
                     }
                     if (outcome.accepted()) {
-                        return Panache.withTransaction(() -> sessions.lock(s.id).invoke(locked -> {
-                            if (ChargingSession.PENDING.equals(locked.status)) {
-                                locked.status = ChargingSession.STARTING; // the StartTransaction may already have linked it
-                                locked.updatedAt = Instant.now();
+                        // the StartTransaction may already have linked it (CHARGING): then it stays as it is
+                        return Panache.withTransaction(() -> sessions.markStarting(s.id)).map(changed -> {
+                            if (changed == 1) {
+                                s.status = ChargingSession.STARTING;
                             }
-                        }));
+                            return s;
+                        });
                     }
                     String code = startFailure(outcome);
                     return refuseStart(s, code, s.holdId, AppError.refuse(code, startFailureMessage(code)));
