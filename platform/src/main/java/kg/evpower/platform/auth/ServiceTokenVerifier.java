@@ -69,7 +69,10 @@ public class ServiceTokenVerifier {
     private record Keys(JsonWebKeySet set, long fetchedAt) {
     }
 
-    /** A token that passed against {@code keys}; good until {@code notAfterSecond} (its expiry plus the skew). */
+    /**
+     * A token that passed against {@code keys}; good before {@code notAfterSecond} (its expiry plus the skew: the second
+     * from which jose4j would refuse it, or earlier).
+     */
     private record Passed(Caller caller, Keys keys, long notAfterSecond) {
     }
 
@@ -105,7 +108,7 @@ public class ServiceTokenVerifier {
         if (current != null && !stale(current)) {
             Passed known = passed.getIfPresent(token);
             if (known != null && known.keys() == current
-                    && System.currentTimeMillis() / 1000 <= known.notAfterSecond()) {
+                    && System.currentTimeMillis() / 1000 < known.notAfterSecond()) {
                 remembered.increment();
                 return Uni.createFrom().item(known.caller());
             }
