@@ -105,7 +105,8 @@ public class ServiceTokenVerifier {
             return Uni.createFrom().failure(new RefusedToken("A service token is required.", false));
         }
         Keys current = keys.get();
-        if (current != null && !stale(current)) {
+        boolean currentUsable = current != null && !stale(current);
+        if (currentUsable) {
             Passed known = passed.getIfPresent(token);
             if (known != null && known.keys() == current
                     && System.currentTimeMillis() / 1000 < known.notAfterSecond()) {
@@ -113,7 +114,7 @@ public class ServiceTokenVerifier {
                 return Uni.createFrom().item(known.caller());
             }
         }
-        Uni<Keys> available = current != null && !stale(current) ? Uni.createFrom().item(current) : refresh();
+        Uni<Keys> available = currentUsable ? Uni.createFrom().item(current) : refresh();
         return available.chain(k -> {
             try {
                 return Uni.createFrom().item(check(token, k));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -164,20 +165,14 @@ public class StreamConsumer {
     private Uni<Integer> processAll(List<StreamMessage<String, String, String>> messages) {
         int together = Math.max(1, config.maxPerTransaction());
         if (together == 1 || messages.size() == 1) {
-            return processFrom(messages, 0).replaceWith(messages.size());
+            return processEach(messages).replaceWith(messages.size());
         }
         List<List<StreamMessage<String, String, String>>> groups = new ArrayList<>();
         for (int i = 0; i < messages.size(); i += together) {
             groups.add(messages.subList(i, Math.min(messages.size(), i + together)));
         }
-        return processGroups(groups, 0).replaceWith(messages.size());
-    }
-
-    private Uni<Void> processGroups(List<List<StreamMessage<String, String, String>>> groups, int index) {
-        if (index >= groups.size() || stopped) {
-            return Uni.createFrom().voidItem();
-        }
-        return processTogether(groups.get(index)).chain(() -> processGroups(groups, index + 1));
+        return inOrder(groups, group -> stopped ? Uni.createFrom().voidItem() : processTogether(group))
+                .replaceWith(messages.size());
     }
 
     private record Parsed(StreamMessage<String, String, String> message, EventEnvelope envelope) {
@@ -188,8 +183,7 @@ public class StreamConsumer {
      * first. If the transaction fails, each entry is applied again in its own (never fails itself).
      */
     private Uni<Void> processTogether(List<StreamMessage<String, String, String>> messages) {
-        return Uni.createFrom().deferred(() -> {
-            applying.incrementAndGet();
+        return tracked(() -> {
             List<Parsed> parsed = new ArrayList<>();
             List<StreamMessage<String, String, String>> unparsable = new ArrayList<>();
             for (StreamMessage<String, String, String> message : messages) {
@@ -200,7 +194,8 @@ public class StreamConsumer {
                     parsed.add(new Parsed(message, envelope));
                 }
             }
-            return deadLetterAll(unparsable, 0).chain(() -> parsed.isEmpty() ? Uni.createFrom().voidItem()
+            Uni<Void> deadLettered = inOrder(unparsable, message -> deadLetter(message, "unparsable envelope"));
+            return deadLettered.chain(() -> parsed.isEmpty() ? Uni.createFrom().voidItem()
                     : onNewContext(() -> Panache.withTransaction(() -> applyInOrder(parsed, 0)))
                             .chain(applied -> applied == 0 ? Uni.createFrom().voidItem()
                                     : streams.xack(stream, group, parsed.subList(0, applied).stream()
@@ -208,12 +203,8 @@ public class StreamConsumer {
                             .onFailure().recoverWithUni(failure -> {
                                 Log.debugf("Applying %d entries of %s together failed (%s): one by one now",
                                         parsed.size(), stream, failure.toString());
-                                return processFrom(parsed.stream().map(Parsed::message).toList(), 0);
+                                return processEach(parsed.stream().map(Parsed::message).toList());
                             }));
-        }).onTermination().invoke(() -> {
-            if (applying.decrementAndGet() == 0 && stopped) {
-                drained.complete(null);
-            }
         });
     }
 
@@ -228,25 +219,33 @@ public class StreamConsumer {
         return dedupeAndHandle(parsed.get(index).envelope()).chain(() -> applyInOrder(parsed, index + 1));
     }
 
-    private Uni<Void> deadLetterAll(List<StreamMessage<String, String, String>> messages, int index) {
-        if (index >= messages.size()) {
-            return Uni.createFrom().voidItem();
-        }
-        return deadLetter(messages.get(index), "unparsable envelope").chain(() -> deadLetterAll(messages, index + 1));
+    /** Applies the entries one after the other, each in its own transaction, until a stop. */
+    private Uni<Void> processEach(List<StreamMessage<String, String, String>> messages) {
+        return inOrder(messages, message -> stopped ? Uni.createFrom().voidItem() : process(message));
     }
 
-    private Uni<Void> processFrom(List<StreamMessage<String, String, String>> messages, int index) {
-        if (index >= messages.size() || stopped) {
+    /** Runs {@code step} for each item, each once the one before has completed. */
+    private static <T> Uni<Void> inOrder(List<T> items, Function<T, Uni<Void>> step) {
+        return inOrder(items, 0, step);
+    }
+
+    private static <T> Uni<Void> inOrder(List<T> items, int index, Function<T, Uni<Void>> step) {
+        if (index >= items.size()) {
             return Uni.createFrom().voidItem();
         }
-        return process(messages.get(index)).chain(() -> processFrom(messages, index + 1));
+        return step.apply(items.get(index)).chain(() -> inOrder(items, index + 1, step));
     }
 
     /** Applies one entry; on failure leaves it pending (never fails itself); {@link #stop()} waits for it. */
     private Uni<Void> process(StreamMessage<String, String, String> message) {
+        return tracked(() -> apply(message));
+    }
+
+    /** Counts {@code work} as being applied while it runs, so that {@link #stop()} waits for it. */
+    private Uni<Void> tracked(Supplier<Uni<Void>> work) {
         return Uni.createFrom().deferred(() -> {
             applying.incrementAndGet();
-            return apply(message);
+            return work.get();
         }).onTermination().invoke(() -> {
             if (applying.decrementAndGet() == 0 && stopped) {
                 drained.complete(null);

@@ -124,17 +124,14 @@ class StreamConsumerTest {
         String stream = newStream();
         List<String> subjects = java.util.stream.IntStream.range(0, 5).mapToObj(i -> "tx-" + i + "-" + UUID.randomUUID())
                 .toList();
-        for (String subject : subjects) {
-            streams().xadd(stream, Map.of("event", envelope(UUID.randomUUID(), subject))).await().indefinitely();
-        }
+        addEvents(stream, subjects);
         start(stream, "member-t");
 
         kg.evpower.platform.testing.Reactive.eventually("all five applied and acknowledged", Duration.ofSeconds(10),
                 () -> subjects.stream().allMatch(s -> counter(s) != 0) && pendingCount(stream) == 0);
         assertEquals(1, subjects.stream().map(this::counter).distinct().count(),
                 "one transaction id for the five entries of the read");
-        assertEquals(5L, pool.preparedQuery("SELECT count(*) FROM processed_event WHERE stream = $1")
-                .execute(Tuple.of(stream)).await().indefinitely().iterator().next().getLong(0));
+        assertEquals(5L, processedCount(stream));
     }
 
     @Test
@@ -143,9 +140,7 @@ class StreamConsumerTest {
         String before = "before-" + UUID.randomUUID();
         String failing = "fail-" + UUID.randomUUID();
         String after = "after-" + UUID.randomUUID();
-        for (String subject : List.of(before, failing, after)) {
-            streams().xadd(stream, Map.of("event", envelope(UUID.randomUUID(), subject))).await().indefinitely();
-        }
+        addEvents(stream, List.of(before, failing, after));
         start(stream, "member-m");
 
         kg.evpower.platform.testing.Reactive.eventually("the two good entries are applied", Duration.ofSeconds(10),
@@ -155,8 +150,7 @@ class StreamConsumerTest {
                 Duration.ofSeconds(20), () -> deadLetters(stream).size() == 1 && pendingCount(stream) == 0);
         assertTrue(deadLetters(stream).get(0).payload().get("event").contains(failing));
         assertEquals(1, counter(before), "the rolled-back transaction's other entries were applied once, not twice");
-        assertEquals(2L, pool.preparedQuery("SELECT count(*) FROM processed_event WHERE stream = $1")
-                .execute(Tuple.of(stream)).await().indefinitely().iterator().next().getLong(0));
+        assertEquals(2L, processedCount(stream));
     }
 
     @Test
@@ -291,9 +285,20 @@ class StreamConsumerTest {
     }
 
     private long entriesDelivered(String stream) {
+        return processedCount(stream) > 0 ? streams().xlen(stream).await().indefinitely() : -1;
+    }
+
+    /** Events of {@code stream} recorded as applied. */
+    private long processedCount(String stream) {
         return pool.preparedQuery("SELECT count(*) FROM processed_event WHERE stream = $1")
-                .execute(Tuple.of(stream)).await().indefinitely().iterator().next().getLong(0) > 0
-                        ? streams().xlen(stream).await().indefinitely() : -1;
+                .execute(Tuple.of(stream)).await().indefinitely().iterator().next().getLong(0);
+    }
+
+    /** One new event per subject, in this order. */
+    private void addEvents(String stream, List<String> subjects) {
+        for (String subject : subjects) {
+            streams().xadd(stream, Map.of("event", envelope(UUID.randomUUID(), subject))).await().indefinitely();
+        }
     }
 
     private List<StreamMessage<String, String, String>> deadLetters(String stream) {
