@@ -43,6 +43,8 @@ import io.vertx.mutiny.core.http.HttpClient;
  * allowed clock skew), so neither a rotated-out key nor an expired token is accepted from the cache. Refusals are not
  * remembered. Counted in {@code evpower_service_token_checks_total{outcome=verified|remembered|refused}}.
  */
+// Created at start-up, so that a bad setting stops the service there instead of failing its first internal request.
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class ServiceTokenVerifier {
 
@@ -86,6 +88,7 @@ public class ServiceTokenVerifier {
     private volatile Uni<Keys> fetching;
 
     ServiceTokenVerifier(ServiceAuthConfig config, Vertx vertx, MeterRegistry registry) {
+        checkSettings(config.rememberedTokens(), config.clockSkew());
         this.config = config;
         this.http = vertx.createHttpClient();
         this.passed = Caffeine.newBuilder().maximumSize(config.rememberedTokens())
@@ -93,6 +96,17 @@ public class ServiceTokenVerifier {
         this.verified = checks(registry, "verified");
         this.remembered = checks(registry, "remembered");
         this.refused = checks(registry, "refused");
+    }
+
+    /** Refuses settings that make no sense, naming the setting (nothing else reads these two). */
+    static void checkSettings(int rememberedTokens, Duration clockSkew) {
+        if (rememberedTokens < 0) {
+            throw new IllegalArgumentException(
+                    "evpower.service-auth.remembered-tokens must be 0 (remember none) or more, was " + rememberedTokens);
+        }
+        if (clockSkew.isNegative()) {
+            throw new IllegalArgumentException("evpower.service-auth.clock-skew must not be negative, was " + clockSkew);
+        }
     }
 
     private static Counter checks(MeterRegistry registry, String outcome) {

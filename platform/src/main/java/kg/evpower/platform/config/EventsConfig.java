@@ -56,8 +56,8 @@ public interface EventsConfig {
         int batchSize();
 
         /**
-         * Entries of one read applied in one database transaction (1: each in its own). A transaction that fails is
-         * rolled back and its entries are applied again one by one, so a bad entry fails alone.
+         * Entries of one read applied in one database transaction (1 or less: each in its own). A transaction that
+         * fails is rolled back and its entries are applied again one by one, so a bad entry fails alone.
          */
         @WithDefault("20")
         int maxPerTransaction();
