@@ -17,6 +17,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import kg.evpower.platform.config.EventsConfig;
 
 /**
@@ -52,10 +53,14 @@ public class EventMetrics {
 
     @Scheduled(every = "15s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sample() {
-        Uni<Void> outbox = pool.query("""
-                SELECT count(*) AS pending,
-                       COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::bigint AS oldest
-                FROM outbox_event WHERE published_at IS NULL""").execute()
+        // the position first, as a value: with "id > (SELECT ...)" the planner cannot use the primary key and reads
+        // the whole table
+        Uni<Void> outbox = pool.query("SELECT published_through FROM outbox_relay").execute()
+                .chain(position -> pool.preparedQuery("""
+                        SELECT count(*) AS pending,
+                               COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::bigint AS oldest
+                        FROM outbox_event WHERE id > $1""")
+                        .execute(Tuple.of(position.iterator().next().getLong(0))))
                 .invoke(rows -> {
                     Row row = rows.iterator().next();
                     outboxPending.set(row.getLong("pending"));

@@ -10,7 +10,10 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One row of the outbox: an event waiting for (or done with) publication to its stream. */
+/**
+ * One row of the outbox: an event for its stream, written once. Whether it is published is the relay's position
+ * ({@code outbox_relay.published_through}), not a column of the row.
+ */
 @Entity
 @Table(name = "outbox_event")
 public class OutboxEvent {
@@ -19,7 +22,7 @@ public class OutboxEvent {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @Column(name = "event_id", nullable = false, unique = true)
+    @Column(name = "event_id", nullable = false)
     public UUID eventId;
 
     @Column(nullable = false, length = 200)
@@ -36,10 +39,4 @@ public class OutboxEvent {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
-
-    @Column(name = "published_at")
-    public Instant publishedAt;
-
-    @Column(name = "stream_entry_id", length = 64)
-    public String streamEntryId;
 }

@@ -1,6 +1,7 @@
 package kg.evpower.platform.event;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,20 +21,29 @@ import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import kg.evpower.platform.config.EventsConfig;
 
 /**
- * Publishes committed outbox rows to their Redis streams ({@code XADD ... MAXLEN ~}) and marks them published, in one
- * database transaction per batch. Replicas coordinate through a transaction-scoped advisory lock (one publisher at a time
- * per database, which also keeps a service's events in commit order) and {@code FOR UPDATE SKIP LOCKED}. It is woken by
- * {@code NOTIFY evpower_outbox}, sent by the database when a writing transaction commits, and sweeps on a timer too.
- * A crash between {@code XADD} and the commit republishes the batch: delivery is at-least-once, consumers deduplicate.
+ * Publishes committed outbox rows to their Redis streams ({@code XADD ... MAXLEN ~}) in id order and moves the
+ * database's one position ({@code outbox_relay.published_through}) past them, in one database transaction per batch.
+ * Rows are never changed (issue 9: marking each row published cost a row lock, a non-HOT update and an index entry per
+ * event). Replicas coordinate through a transaction-scoped advisory lock: one publisher at a time per database.
+ * <p>
+ * A row is published only once it is <em>settled</em>: no transaction still running can commit a row with a lower id.
+ * Each run samples the last id drawn and then draws a transaction id of its own (both in {@code outbox_relay_horizon()});
+ * every transaction that drew an id up to that sample had a lower transaction id, because an outbox id is drawn only by
+ * a transaction that has one ({@code outbox_event_next_id()}). Once the oldest transaction still running is newer than
+ * the sample's, every row up to the sample is committed or rolled back for good, and a later run publishes it. So a
+ * commit is published one run after the run that saw it; while ids are drawn but not settled the relay runs again after
+ * the linger. A transaction that stays open holds publication back (never loses it): the relay says so in the log.
+ * <p>
+ * It is woken by {@code NOTIFY evpower_outbox}, sent by the database when a writing transaction commits, and sweeps on a
+ * timer too. A crash between {@code XADD} and the commit republishes the batch: delivery is at-least-once, consumers
+ * deduplicate.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -41,12 +51,27 @@ public class OutboxRelay {
     /** Advisory lock key of the relay: any constant shared by all replicas of a service. */
     static final long LOCK_KEY = 0x45_76_50_6f_77_65_72L; // "EvPower"
 
-    private static final String CLAIM = """
-            SELECT id, stream, payload FROM outbox_event
-            WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
-    private static final String MARK_PUBLISHED = """
-            UPDATE outbox_event SET published_at = now(), stream_entry_id = u.entry
-            FROM unnest($1::bigint[], $2::text[]) AS u(id, entry) WHERE outbox_event.id = u.id""";
+    private static final String HORIZON =
+            "SELECT published_through, oldest_running, last_id, sampled_tx FROM outbox_relay_horizon()";
+    private static final String READ = """
+            SELECT id, stream, payload FROM outbox_event WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3""";
+    private static final String ADVANCE = """
+            UPDATE outbox_relay SET published_through = $1, updated_at = now() WHERE published_through < $1""";
+    /** Deletes the published rows below the first row created at or after $1. */
+    private static final String REMOVE_PUBLISHED = """
+            DELETE FROM outbox_event WHERE id <= (SELECT published_through FROM outbox_relay)
+              AND id < COALESCE((SELECT id FROM outbox_event WHERE created_at >= $1 ORDER BY id LIMIT 1),
+                                9223372036854775807)""";
+    /** Samples kept at most; a newer sample replaces the newest one beyond that (it only settles later). */
+    private static final int MAX_SAMPLES = 64;
+    /** How long a sample may wait to settle before the log says that a transaction holds publication back. */
+    private static final Duration HELD_BACK_WARNING = Duration.ofSeconds(30);
+    /** The least wait before a run for unsettled ids, when the linger is 0. */
+    private static final Duration MIN_RERUN = Duration.ofMillis(5);
+
+    /** A run's sample: the last outbox id drawn, and the relay's transaction id drawn after it. */
+    private record Sample(long lastId, long tx, long takenAt) {
+    }
 
     private final Pool pool;
     private final Redis redis;
@@ -59,6 +84,11 @@ public class OutboxRelay {
     private volatile boolean stopped;
     private volatile SqlConnection listener;
     private volatile long lastFailureLog;
+    /** Samples of earlier runs, oldest first, and the highest id known to be settled; see the class comment. */
+    private final ArrayDeque<Sample> samples = new ArrayDeque<>();
+    private long settledThrough;
+    /** Whether the last run saw ids drawn that are not settled yet, so another run must follow. */
+    private volatile boolean unsettled;
 
     OutboxRelay(Pool pool, Redis redis, Vertx vertx, EventsConfig config, MeterRegistry registry) {
         this.pool = pool;
@@ -142,11 +172,19 @@ public class OutboxRelay {
         return removePublishedBefore().replaceWithVoid();
     }
 
-    /** Deletes published rows older than the retention; returns how many. */
+    /** Deletes published rows older than the retention (never one the relay has not passed); returns how many. */
     Uni<Integer> removePublishedBefore() {
-        java.time.OffsetDateTime cutoff = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
-                .minus(config.relay().retention());
-        return pool.preparedQuery("DELETE FROM outbox_event WHERE published_at < $1")
+        return removePublishedBefore(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                .minus(config.relay().retention()));
+    }
+
+    /**
+     * Deletes the published rows created before {@code cutoff}; returns how many. Rows are created in id order (to the
+     * clock skew between replicas), so it deletes the rows below the first one created at or after the cutoff: an index
+     * on the creation time would cost every event one more entry.
+     */
+    Uni<Integer> removePublishedBefore(java.time.OffsetDateTime cutoff) {
+        return pool.preparedQuery(REMOVE_PUBLISHED)
                 .execute(Tuple.of(cutoff))
                 .map(rows -> {
                     if (rows.rowCount() > 0) {
@@ -173,6 +211,9 @@ public class OutboxRelay {
             if (again.getAndSet(false)) {
                 // commits arrived during the last, partial batch: publish them after the linger
                 nudge();
+            } else if (unsettled) {
+                // ids drawn that were not settled yet: they can be published once their transactions have ended
+                runAgainSoon();
             }
         });
     }
@@ -194,28 +235,75 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> claimAndPublish(SqlConnection connection) {
-        return connection.preparedQuery(CLAIM).execute(Tuple.of(config.relay().batchSize())).chain(rows -> {
-            if (rows.size() == 0) {
+        return connection.query(HORIZON).execute().chain(horizon -> {
+            Row row = horizon.iterator().next();
+            long through = row.getLong("published_through");
+            long lastId = row.getLong("last_id");
+            long upTo = Math.min(settle(row.getLong("oldest_running"), lastId, row.getLong("sampled_tx")), lastId);
+            unsettled = lastId > upTo;
+            if (upTo <= through) {
                 return Uni.createFrom().item(0);
             }
-            List<Long> ids = new ArrayList<>(rows.size());
-            List<Request> requests = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                ids.add(row.getLong("id"));
-                requests.add(Request.cmd(Command.XADD).arg(row.getString("stream"))
-                        .arg("MAXLEN").arg("~").arg(config.relay().streamMaxLength())
-                        .arg("*").arg(EventEnvelope.FIELD).arg(row.getString("payload")));
-            }
-            return redis.batch(requests).chain(responses -> markPublished(connection, ids, responses));
+            int batch = config.relay().batchSize();
+            return connection.preparedQuery(READ).execute(Tuple.of(through, upTo, batch)).chain(rows -> {
+                List<Request> requests = new ArrayList<>(rows.size());
+                long last = upTo;
+                for (Row event : rows) {
+                    last = event.getLong("id");
+                    requests.add(Request.cmd(Command.XADD).arg(event.getString("stream"))
+                            .arg("MAXLEN").arg("~").arg(config.relay().streamMaxLength())
+                            .arg("*").arg(EventEnvelope.FIELD).arg(event.getString("payload")));
+                }
+                // a full batch ends at its last row; a shorter one read every row up to the settled id (ids of
+                // rolled-back transactions are gaps, passed over too)
+                long publishedThrough = rows.size() >= batch ? last : upTo;
+                int count = rows.size();
+                Uni<Void> added = requests.isEmpty() ? Uni.createFrom().voidItem()
+                        : redis.batch(requests).replaceWithVoid();
+                return added.chain(() -> connection.preparedQuery(ADVANCE).execute(Tuple.of(publishedThrough)))
+                        .invoke(() -> published.increment(count))
+                        .replaceWith(count);
+            });
         });
     }
 
-    private Uni<Integer> markPublished(SqlConnection connection, List<Long> ids, List<Response> responses) {
-        String[] entries = responses.stream().map(Response::toString).toArray(String[]::new);
-        return connection.preparedQuery(MARK_PUBLISHED)
-                .execute(Tuple.of(ids.toArray(Long[]::new), entries))
-                .map(RowSet::rowCount)
-                .invoke(count -> published.increment(count));
+    /**
+     * Settles the samples of earlier runs that every transaction still running is newer than, keeps this run's sample
+     * (when it drew one) and returns the highest id settled. Runs under the advisory lock, one at a time.
+     */
+    private synchronized long settle(long oldestRunning, long lastId, Long sampledTx) {
+        while (!samples.isEmpty() && samples.peekFirst().tx() < oldestRunning) {
+            settledThrough = Math.max(settledThrough, samples.pollFirst().lastId());
+        }
+        if (!samples.isEmpty()) {
+            long heldFor = System.nanoTime() - samples.peekFirst().takenAt();
+            if (heldFor > HELD_BACK_WARNING.toNanos()) {
+                logFailure("publish outbox events beyond id " + settledThrough,
+                        new IllegalStateException("a transaction open for over "
+                                + HELD_BACK_WARNING.toSeconds() + " s holds publication back (pg_stat_activity)"));
+            }
+        }
+        if (sampledTx != null && (samples.isEmpty() || samples.peekLast().lastId() < lastId)) {
+            if (samples.size() >= MAX_SAMPLES) {
+                samples.pollLast();
+            }
+            samples.addLast(new Sample(lastId, sampledTx, System.nanoTime()));
+        }
+        return settledThrough;
+    }
+
+    /** Runs the relay again after the linger (at least {@code MIN_RERUN}), for ids drawn but not settled yet. */
+    private void runAgainSoon() {
+        if (stopped || !config.relay().enabled()) {
+            return;
+        }
+        long delay = Math.max(config.relay().linger().toMillis(), MIN_RERUN.toMillis());
+        if (lingering.compareAndSet(false, true)) {
+            vertx.setTimer(delay, id -> {
+                lingering.set(false);
+                drainNow();
+            });
+        }
     }
 
     private void logFailure(String what, Throwable failure) {
