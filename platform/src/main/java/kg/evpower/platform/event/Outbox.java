@@ -31,9 +31,7 @@ public class Outbox {
     private static final String INSERT = "INSERT INTO outbox_event (event_id, stream, event_type, subject, payload, "
             + "created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
-    private static final String INSERT_ALL = "INSERT INTO outbox_event (event_id, stream, event_type, subject, "
-            + "payload, created_at) SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], "
-            + "$5::text[], $6::timestamptz[])";
+    private static final String INSERT_ALL = insertAllStatement(1);
 
     /** An event of version 1 to write with others by {@link #appendAll}. */
     public record Pending(String stream, String type, String subject, Object data) {
@@ -85,6 +83,22 @@ public class Outbox {
         if (events.isEmpty()) {
             return io.vertx.core.Future.succeededFuture();
         }
+        return connection.preparedQuery(INSERT_ALL).execute(io.vertx.sqlclient.Tuple.from(rows(events))).mapEmpty();
+    }
+
+    /**
+     * The statement that inserts the events given by {@link #rows}, as six arrays from parameter {@code $first} on: the
+     * main statement of a single statement that writes the state change in a data-modifying {@code WITH} clause before
+     * it, so that the change and its events commit together without a transaction around them.
+     */
+    public static String insertAllStatement(int first) {
+        return "INSERT INTO outbox_event (event_id, stream, event_type, subject, payload, created_at) SELECT * FROM "
+                + "unnest($" + first + "::uuid[], $" + (first + 1) + "::varchar[], $" + (first + 2) + "::varchar[], $"
+                + (first + 3) + "::varchar[], $" + (first + 4) + "::text[], $" + (first + 5) + "::timestamptz[])";
+    }
+
+    /** The six parameters of {@link #insertAllStatement} for {@code events}: ids, streams, types, subjects, payloads, times. */
+    public Object[] rows(List<Pending> events) {
         int size = events.size();
         UUID[] ids = new UUID[size];
         String[] streams = new String[size];
@@ -102,9 +116,7 @@ public class Outbox {
             payloads[i] = toJson(envelope);
             created[i] = OffsetDateTime.ofInstant(envelope.occurredAt(), ZoneOffset.UTC);
         }
-        return connection.preparedQuery(INSERT_ALL)
-                .execute(io.vertx.sqlclient.Tuple.from(new Object[] {ids, streams, types, subjects, payloads, created}))
-                .mapEmpty();
+        return new Object[] {ids, streams, types, subjects, payloads, created};
     }
 
     private EventEnvelope envelope(String type, int version, String subject, Object data) {

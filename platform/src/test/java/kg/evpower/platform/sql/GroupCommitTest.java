@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +27,7 @@ import kg.evpower.platform.event.Outbox;
 class GroupCommitTest {
 
     private static final String INSERT = "INSERT INTO probe_item (name) SELECT * FROM unnest($1::varchar[])";
+    private static final String INSERT_WITH_EVENTS = "WITH item AS (" + INSERT + ") " + Outbox.insertAllStatement(2);
 
     @Inject
     Pool pool;
@@ -45,10 +47,29 @@ class GroupCommitTest {
                 .compose(rows -> outbox.appendAll(connection, events));
     }
 
-    @Test
-    void concurrentUnitsShareTransactionsAndEachIsAnsweredAfterItsCommit() throws Exception {
+    /** The same rows and events with one statement, outside any transaction. */
+    private Future<Void> writeOneStatement(io.vertx.sqlclient.SqlClient client, List<String> names) {
+        List<Outbox.Pending> events = names.stream()
+                .map(name -> new Outbox.Pending("evpower.test.group", "test.group", name, Map.of("name", name)))
+                .toList();
+        Object[] eventRows = outbox.rows(events);
+        Object[] parameters = new Object[1 + eventRows.length];
+        parameters[0] = names.toArray(String[]::new);
+        System.arraycopy(eventRows, 0, parameters, 1, eventRows.length);
+        return client.preparedQuery(INSERT_WITH_EVENTS).execute(io.vertx.sqlclient.Tuple.from(parameters)).mapEmpty();
+    }
+
+    private GroupCommit<String> commits(String run, boolean singleStatement) {
+        return singleStatement
+                ? GroupCommit.singleStatement(run, pool.getDelegate(), this::writeOneStatement, 50, 1, registry)
+                : new GroupCommit<>(run, pool.getDelegate(), this::write, 50, 1, registry);
+    }
+
+    @ParameterizedTest(name = "single statement: {0}")
+    @ValueSource(booleans = {false, true})
+    void concurrentUnitsShareTransactionsAndEachIsAnsweredAfterItsCommit(boolean singleStatement) throws Exception {
         String run = "group-" + UUID.randomUUID();
-        GroupCommit<String> commits = new GroupCommit<>(run, pool.getDelegate(), this::write, 50, 1, registry);
+        GroupCommit<String> commits = commits(run, singleStatement);
         List<CompletableFuture<Long>> answers = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String name = run + "-" + i;
@@ -79,10 +100,11 @@ class GroupCommitTest {
         assertEquals(0, commits.queued());
     }
 
-    @Test
-    void aBadUnitFailsAloneAndTheOthersOfItsBatchAreWritten() throws Exception {
+    @ParameterizedTest(name = "single statement: {0}")
+    @ValueSource(booleans = {false, true})
+    void aBadUnitFailsAloneAndTheOthersOfItsBatchAreWritten(boolean singleStatement) throws Exception {
         String run = "group-bad-" + UUID.randomUUID();
-        GroupCommit<String> commits = new GroupCommit<>(run, pool.getDelegate(), this::write, 50, 1, registry);
+        GroupCommit<String> commits = commits(run, singleStatement);
         List<CompletableFuture<Void>> answers = new ArrayList<>();
         String tooLong = run + "-" + "x".repeat(120);
         for (int i = 0; i < 20; i++) {

@@ -13,7 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.StatusNotificationRequest;
@@ -30,14 +30,17 @@ import kg.evpower.platform.sql.GroupCommit;
 @ApplicationScoped
 public class ConnectorStatusWriter {
 
+    /** The statuses and their events in one statement (committed on its own, no BEGIN and COMMIT round trips). */
     private static final String UPSERT = """
-            INSERT INTO connector_status (station_id, connector_id, status, error_code, info, vendor_id,
-                vendor_error_code, status_at, updated_at)
-            SELECT u.*, now() FROM unnest($1::varchar[], $2::int[], $3::varchar[], $4::varchar[], $5::varchar[],
-                $6::varchar[], $7::varchar[], $8::timestamptz[]) AS u
-            ON CONFLICT (station_id, connector_id) DO UPDATE SET status = excluded.status,
-                error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,
-                vendor_error_code = excluded.vendor_error_code, status_at = excluded.status_at, updated_at = now()""";
+            WITH status AS (
+                INSERT INTO connector_status (station_id, connector_id, status, error_code, info, vendor_id,
+                    vendor_error_code, status_at, updated_at)
+                SELECT u.*, now() FROM unnest($1::varchar[], $2::int[], $3::varchar[], $4::varchar[], $5::varchar[],
+                    $6::varchar[], $7::varchar[], $8::timestamptz[]) AS u
+                ON CONFLICT (station_id, connector_id) DO UPDATE SET status = excluded.status,
+                    error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,
+                    vendor_error_code = excluded.vendor_error_code, status_at = excluded.status_at, updated_at = now())
+            """ + Outbox.insertAllStatement(9);
 
     /** One StatusNotification of one station, with the time it reports (the station's, or when it arrived). */
     record Unit(String chargePointId, StatusNotificationRequest status, Instant at) {
@@ -50,8 +53,8 @@ public class ConnectorStatusWriter {
             @ConfigProperty(name = "evpower.gateway.status.max-batch", defaultValue = "200") int maxBatch,
             @ConfigProperty(name = "evpower.gateway.status.max-in-flight", defaultValue = "1") int maxInFlight) {
         this.outbox = outbox;
-        this.commits = new GroupCommit<>("connector_status", pool.getDelegate(), this::write, maxBatch, maxInFlight,
-                registry);
+        this.commits = GroupCommit.singleStatement("connector_status", pool.getDelegate(), this::write, maxBatch,
+                maxInFlight, registry);
     }
 
     /** Completes once the status and its event are committed. */
@@ -60,7 +63,7 @@ public class ConnectorStatusWriter {
         return commits.submit(new Unit(chargePointId, status, at));
     }
 
-    private Future<Void> write(SqlConnection connection, List<Unit> batch) {
+    private Future<Void> write(SqlClient client, List<Unit> batch) {
         List<Unit> units = new ArrayList<>(batch);
         units.sort(Comparator.comparing(Unit::chargePointId).thenComparingInt(unit -> unit.status().connectorId()));
         int size = units.size();
@@ -89,8 +92,9 @@ public class ConnectorStatusWriter {
                             status.connectorId(), status.status(), status.errorCode(), status.info(),
                             status.vendorErrorCode(), unit.at())));
         }
+        Object[] eventRows = outbox.rows(events);
         Tuple rows = Tuple.from(new Object[] {stations, connectors, statuses, errors, infos, vendors, vendorErrors,
-                times});
-        return connection.preparedQuery(UPSERT).execute(rows).compose(upserted -> outbox.appendAll(connection, events));
+            times, eventRows[0], eventRows[1], eventRows[2], eventRows[3], eventRows[4], eventRows[5]});
+        return client.preparedQuery(UPSERT).execute(rows).mapEmpty();
     }
 }

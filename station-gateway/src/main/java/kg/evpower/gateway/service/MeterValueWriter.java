@@ -11,7 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.MeterValue;
@@ -22,16 +22,19 @@ import kg.evpower.platform.sql.GroupCommit;
 /**
  * The hottest station message, MeterValues: each of its values as a {@code meter_value} row and a
  * {@code MeterValues} event, written by group commit (issue 9). The station is answered once the transaction holding
- * its rows has committed, as before; under load one transaction and two statements carry the values of many stations.
+ * its rows has committed, as before; under load one statement carries the values and events of many stations.
  */
 @ApplicationScoped
 public class MeterValueWriter {
 
+    /** The rows and their events in one statement (committed on its own, no BEGIN and COMMIT round trips). */
     private static final String INSERT = """
-            INSERT INTO meter_value (station_id, connector_id, transaction_id, sampled_at, energy_register_wh, power_w,
-                soc_percent, samples)
-            SELECT * FROM unnest($1::varchar[], $2::int[], $3::bigint[], $4::timestamptz[], $5::bigint[], $6::bigint[],
-                $7::int[], $8::text[]::jsonb[])""";
+            WITH meter AS (
+                INSERT INTO meter_value (station_id, connector_id, transaction_id, sampled_at, energy_register_wh,
+                    power_w, soc_percent, samples)
+                SELECT * FROM unnest($1::varchar[], $2::int[], $3::bigint[], $4::timestamptz[], $5::bigint[],
+                    $6::bigint[], $7::int[], $8::text[]::jsonb[]))
+            """ + Outbox.insertAllStatement(9);
 
     /** One MeterValues message of one station. */
     record Unit(String chargePointId, MeterValuesRequest request) {
@@ -44,8 +47,8 @@ public class MeterValueWriter {
             @ConfigProperty(name = "evpower.gateway.meter-values.max-batch", defaultValue = "200") int maxBatch,
             @ConfigProperty(name = "evpower.gateway.meter-values.max-in-flight", defaultValue = "1") int maxInFlight) {
         this.outbox = outbox;
-        this.commits = new GroupCommit<>("meter_values", pool.getDelegate(), this::write, maxBatch, maxInFlight,
-                registry);
+        this.commits = GroupCommit.singleStatement("meter_values", pool.getDelegate(), this::write, maxBatch,
+                maxInFlight, registry);
     }
 
     /** Completes once the message's rows and events are committed; fails with the database's error. */
@@ -56,7 +59,7 @@ public class MeterValueWriter {
         return commits.submit(new Unit(chargePointId, request));
     }
 
-    private Future<Void> write(SqlConnection connection, List<Unit> units) {
+    private Future<Void> write(SqlClient client, List<Unit> units) {
         int size = 0;
         for (Unit unit : units) {
             size += unit.request().meterValue().size();
@@ -88,7 +91,9 @@ public class MeterValueWriter {
                 i++;
             }
         }
-        Tuple rows = Tuple.from(new Object[] {stations, connectors, transactions, sampled, energy, power, soc, samples});
-        return connection.preparedQuery(INSERT).execute(rows).compose(inserted -> outbox.appendAll(connection, events));
+        Object[] eventRows = outbox.rows(events);
+        Tuple rows = Tuple.from(new Object[] {stations, connectors, transactions, sampled, energy, power, soc, samples,
+            eventRows[0], eventRows[1], eventRows[2], eventRows[3], eventRows[4], eventRows[5]});
+        return client.preparedQuery(INSERT).execute(rows).mapEmpty();
     }
 }

@@ -1,22 +1,36 @@
 package kg.evpower.gateway.service;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.BootNotificationRequest;
 import kg.evpower.gateway.repository.Sql;
 import kg.evpower.platform.event.Outbox;
+import kg.evpower.platform.sql.SqlTransaction;
 import kg.evpower.platform.sql.SqlTransactional;
 
 /** Station connection state, boot information and connector statuses, each change with its event. */
 @ApplicationScoped
 public class StationService {
 
-    private final Outbox outbox;
+    private static final String INSERT_MESSAGE = """
+            INSERT INTO station_message (station_id, action, payload, answer)
+            VALUES ($1, $2, CAST($3 AS jsonb), CAST($4 AS jsonb))""";
+    /** The message and its event in one statement. */
+    private static final String INSERT_MESSAGE_WITH_EVENT = "WITH message AS (" + INSERT_MESSAGE + ") "
+            + Outbox.insertAllStatement(5);
 
-    StationService(Outbox outbox) {
+    private final Outbox outbox;
+    private final Pool pool;
+
+    StationService(Outbox outbox, Pool pool) {
         this.outbox = outbox;
+        this.pool = pool;
     }
 
     @SqlTransactional
@@ -77,9 +91,18 @@ public class StationService {
     /**
      * Heartbeat and throttled traffic: the station is alive, on this instance. No event (liveness is not a fact), except
      * when offline detection had marked the station disconnected meanwhile: then it is connected again, and said so.
+     * The usual case (still marked connected) is one statement committed on its own, without a transaction around it.
      */
-    @SqlTransactional
     public Uni<Void> touched(String chargePointId, String instanceId) {
+        return pool.preparedQuery("""
+                UPDATE station SET last_message_at = now(), instance_id = $2 WHERE id = $1 AND connected""")
+                .execute(Tuple.of(chargePointId, instanceId))
+                .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().voidItem()
+                        : SqlTransaction.run(pool, () -> reconnected(chargePointId, instanceId)));
+    }
+
+    /** {@link #touched} of a station marked disconnected (or not known): connected again, with its event. */
+    private Uni<Void> reconnected(String chargePointId, String instanceId) {
         return Sql.list("""
                 UPDATE station s SET last_message_at = now(), connected = true, instance_id = ?2
                 FROM (SELECT id, connected FROM station WHERE id = ?1 FOR UPDATE) old
@@ -90,23 +113,39 @@ public class StationService {
                                 new GatewayEvents.StationConnected(chargePointId, instanceId)).replaceWithVoid());
     }
 
-    /** Records a station message that has no table of its own, with its answer and (when given) an event. */
-    @SqlTransactional
+    /**
+     * Records a station message that has no table of its own, with its answer and (when given) an event. Most are one
+     * statement, the message and its event together, committed on its own; the two status notifications also change
+     * the station row, in one transaction.
+     */
     public Uni<Void> messageRecorded(String chargePointId, String action, String payloadJson, String answerJson,
             String eventType, Object eventData) {
-        Uni<Integer> insert = Sql.update("""
-                INSERT INTO station_message (station_id, action, payload, answer)
-                VALUES (?1, ?2, CAST(?3 AS jsonb), CAST(?4 AS jsonb))""", chargePointId, action, payloadJson, answerJson);
-        Uni<Integer> extra = switch (action) {
-            case "DiagnosticsStatusNotification" -> insert.chain(() -> Sql.update(
-                    "UPDATE station SET diagnostics_status = ?2, updated_at = now() WHERE id = ?1", chargePointId,
-                    ((GatewayEvents.DiagnosticsStatusChanged) eventData).status()));
-            case "FirmwareStatusNotification" -> insert.chain(() -> Sql.update(
-                    "UPDATE station SET firmware_status = ?2, updated_at = now() WHERE id = ?1", chargePointId,
-                    ((GatewayEvents.FirmwareStatusChanged) eventData).status()));
-            default -> insert;
-        };
-        return extra.chain(() -> eventType == null ? Uni.createFrom().voidItem()
-                : outbox.append(GatewayEvents.STREAM, eventType, chargePointId, eventData).replaceWithVoid());
+        if ("DiagnosticsStatusNotification".equals(action) || "FirmwareStatusNotification".equals(action)) {
+            return SqlTransaction.run(pool, () -> statusRecorded(chargePointId, action, payloadJson, answerJson,
+                    eventType, eventData));
+        }
+        if (eventType == null) {
+            return pool.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(chargePointId, action, payloadJson, answerJson))
+                    .replaceWithVoid();
+        }
+        Object[] event = outbox.rows(List.of(new Outbox.Pending(GatewayEvents.STREAM, eventType, chargePointId,
+                eventData)));
+        return pool.preparedQuery(INSERT_MESSAGE_WITH_EVENT)
+                .execute(Tuple.from(new Object[] {chargePointId, action, payloadJson, answerJson, event[0], event[1],
+                    event[2], event[3], event[4], event[5]}))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> statusRecorded(String chargePointId, String action, String payloadJson, String answerJson,
+            String eventType, Object eventData) {
+        String column = "DiagnosticsStatusNotification".equals(action) ? "diagnostics_status" : "firmware_status";
+        String status = eventData instanceof GatewayEvents.DiagnosticsStatusChanged diagnostics ? diagnostics.status()
+                : ((GatewayEvents.FirmwareStatusChanged) eventData).status();
+        return SqlTransaction.current().preparedQuery(INSERT_MESSAGE)
+                .execute(Tuple.of(chargePointId, action, payloadJson, answerJson))
+                .chain(() -> Sql.update("UPDATE station SET " + column + " = ?2, updated_at = now() WHERE id = ?1",
+                        chargePointId, status))
+                .chain(() -> outbox.append(GatewayEvents.STREAM, eventType, chargePointId, eventData))
+                .replaceWithVoid();
     }
 }

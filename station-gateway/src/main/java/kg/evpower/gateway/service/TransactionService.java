@@ -1,10 +1,14 @@
 package kg.evpower.gateway.service;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.IdTagInfo;
 import kg.evpower.gateway.ocpp.message.MeterValue;
@@ -29,38 +33,48 @@ public class TransactionService {
                 soc_percent, samples)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CAST(?8 AS jsonb))""";
 
-    private final Outbox outbox;
+    /** The transaction and its event; on a retry (the row exists) neither. */
+    private static final String INSERT_STARTED = """
+            WITH started AS (
+                INSERT INTO ocpp_transaction (id, station_id, connector_id, id_tag, id_tag_status, meter_start_wh,
+                    started_at, reservation_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT ON CONSTRAINT ocpp_transaction_retry DO NOTHING
+                RETURNING id)
+            """ + Outbox.insertAllStatement(9) + " WHERE EXISTS (SELECT 1 FROM started)";
 
-    TransactionService(Outbox outbox) {
+    private final Outbox outbox;
+    private final Pool pool;
+
+    TransactionService(Outbox outbox, Pool pool) {
         this.outbox = outbox;
+        this.pool = pool;
     }
 
     /**
      * Records a StartTransaction. Its id comes from the sequence; a retry (same station, connector, tag, timestamp and
-     * meterStart) finds the first row and gets the same id, with no second event.
+     * meterStart) finds the first row and gets the same id, with no second event. The row and its event are one
+     * statement, committed on its own: the event is written only when the row is.
      */
-    @SqlTransactional
     public Uni<Started> start(String chargePointId, StartTransactionRequest start, IdTagInfo authorization) {
-        return Sql.list("SELECT nextval('ocpp_transaction_id_seq')").chain(ids -> {
-            long id = Sql.asLong(ids.get(0));
-            return Sql.update("""
-                    INSERT INTO ocpp_transaction (id, station_id, connector_id, id_tag, id_tag_status, meter_start_wh,
-                        started_at, reservation_id)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                    ON CONFLICT ON CONSTRAINT ocpp_transaction_retry DO NOTHING""", id, chargePointId,
-                    start.connectorId(), start.idTag(), authorization.status(), start.meterStart(), start.timestamp(),
-                    start.reservationId())
-                    .chain(inserted -> inserted == 1
-                            ? outbox.append(GatewayEvents.STREAM, GatewayEvents.TRANSACTION_STARTED, chargePointId,
-                                    new GatewayEvents.TransactionStarted(chargePointId, start.connectorId(), id,
-                                            start.idTag(), start.meterStart(), start.timestamp(),
-                                            start.reservationId()))
-                                    .replaceWith(new Started(id, true))
-                            : Sql.list("""
-                                    SELECT id FROM ocpp_transaction WHERE station_id = ?1 AND connector_id = ?2
-                                      AND id_tag = ?3 AND started_at = ?4 AND meter_start_wh = ?5""", chargePointId,
-                                    start.connectorId(), start.idTag(), start.timestamp(), start.meterStart())
-                                    .map(rows -> new Started(Sql.asLong(rows.get(0)), false)));
+        return pool.query("SELECT nextval('ocpp_transaction_id_seq')").execute().chain(ids -> {
+            long id = ids.iterator().next().getLong(0);
+            Object[] event = outbox.rows(List.of(new Outbox.Pending(GatewayEvents.STREAM,
+                    GatewayEvents.TRANSACTION_STARTED, chargePointId, new GatewayEvents.TransactionStarted(
+                            chargePointId, start.connectorId(), id, start.idTag(), start.meterStart(),
+                            start.timestamp(), start.reservationId()))));
+            OffsetDateTime startedAt = OffsetDateTime.ofInstant(start.timestamp(), ZoneOffset.UTC);
+            return pool.preparedQuery(INSERT_STARTED)
+                    .execute(Tuple.from(new Object[] {id, chargePointId, start.connectorId(), start.idTag(),
+                        authorization.status(), start.meterStart(), startedAt, start.reservationId(), event[0],
+                        event[1], event[2], event[3], event[4], event[5]}))
+                    .chain(inserted -> inserted.rowCount() == 1 ? Uni.createFrom().item(new Started(id, true))
+                            : pool.preparedQuery("""
+                                    SELECT id FROM ocpp_transaction WHERE station_id = $1 AND connector_id = $2
+                                      AND id_tag = $3 AND started_at = $4 AND meter_start_wh = $5""")
+                                    .execute(Tuple.of(chargePointId, start.connectorId(), start.idTag(), startedAt,
+                                            start.meterStart()))
+                                    .map(rows -> new Started(rows.iterator().next().getLong(0), false)));
         });
     }
 
