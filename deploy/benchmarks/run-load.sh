@@ -152,7 +152,11 @@ if [ "$GATEWAY" = 1 ]; then
   pg_isready -q -h "$DB_HOST" -p "$DB_PORT" || die "PostgreSQL is not answering on $DB_HOST:$DB_PORT"
   psql_q() { psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "${2:-postgres}" -tAc "$1"; }
   for db in evpower_bench_gateway evpower_bench_security; do
-    psql_q "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 || psql_q "CREATE DATABASE $db" >/dev/null
+    if ! psql_q "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
+      psql_q "CREATE DATABASE $db" >/dev/null
+      # a new security database knows none of the stations of an earlier run: register them again
+      [ "$db" = evpower_bench_security ] && rm -f "$CREDENTIALS"
+    fi
   done
 
   # Secrets: generated once into a private file (mode 600), never committed.

@@ -97,7 +97,10 @@ public class Outbox {
                 + (first + 3) + "::varchar[], $" + (first + 4) + "::text[], $" + (first + 5) + "::timestamptz[])";
     }
 
-    /** The six parameters of {@link #insertAllStatement} for {@code events}: ids, streams, types, subjects, payloads, times. */
+    /**
+     * The six parameters of {@link #insertAllStatement} for {@code events}: ids, streams, types, subjects, payloads and
+     * times.
+     */
     public Object[] rows(List<Pending> events) {
         int size = events.size();
         UUID[] ids = new UUID[size];

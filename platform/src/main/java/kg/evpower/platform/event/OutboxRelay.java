@@ -34,15 +34,16 @@ import kg.evpower.platform.config.EventsConfig;
  * event). Replicas coordinate through a transaction-scoped advisory lock: one publisher at a time per database.
  * <p>
  * A row is published only once it is <em>settled</em>: no transaction still running can commit a row with a lower id.
- * Each run samples the last id drawn and then draws a transaction id of its own (both in {@code outbox_relay_horizon()});
- * every transaction that drew an id up to that sample had a lower transaction id, because an outbox id is drawn only by
- * a transaction that has one ({@code outbox_event_next_id()}). Once the oldest transaction still running is newer than
- * the sample's, every row up to the sample is committed or rolled back for good, and a later run publishes it. So a
- * commit is published one run after the run that saw it; while ids are drawn but not settled the relay runs again after
- * the linger. A transaction that stays open holds publication back (never loses it): the relay says so in the log.
+ * Each run samples the last id drawn and then draws a transaction id of its own (both in
+ * {@code outbox_relay_horizon()}); every transaction that drew an id up to that sample had a lower transaction id,
+ * because an outbox id is drawn only by a transaction that has one ({@code outbox_event_next_id()}). Once the oldest
+ * transaction still running is newer than the sample's, every row up to the sample is committed or rolled back for
+ * good, and a later run publishes it. So a commit is published one run after the run that saw it; while ids are drawn
+ * but not settled the relay runs again after the linger. A transaction that stays open holds publication back (never
+ * loses it): the relay says so in the log.
  * <p>
- * It is woken by {@code NOTIFY evpower_outbox}, sent by the database when a writing transaction commits, and sweeps on a
- * timer too. A crash between {@code XADD} and the commit republishes the batch: delivery is at-least-once, consumers
+ * It is woken by {@code NOTIFY evpower_outbox}, sent by the database when a writing transaction commits, and sweeps on
+ * a timer too. A crash between {@code XADD} and the commit republishes the batch: delivery is at-least-once, consumers
  * deduplicate.
  */
 @ApplicationScoped

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,6 +38,9 @@ class GroupCommitTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    io.vertx.core.Vertx vertx;
 
     /** Each unit is a probe_item name and its event; a name over 100 characters fails the statement. */
     private Future<Void> write(SqlConnection connection, List<String> names) {
@@ -134,6 +138,51 @@ class GroupCommitTest {
         assertEquals(19, count("SELECT count(*) FROM outbox_event WHERE subject LIKE $1", run + "-%"));
         assertEquals(0, count("SELECT count(*) FROM probe_item WHERE name = $1", tooLong));
         assertTrue(registry.get("evpower_group_commit_retried_batches_total").tag("name", run).counter().count() >= 1);
+    }
+
+    @Test
+    void unitsArrivingDuringALingerShareTheNextCommitAndALoneUnitDoesNotWait() throws Exception {
+        String run = "group-linger-" + UUID.randomUUID();
+        GroupCommit<String> commits = GroupCommit.singleStatement(run, pool.getDelegate(), this::writeOneStatement,
+                200, 1, registry).lingering(java.time.Duration.ofMillis(40));
+
+        // alone on an idle group commit: written at once, not after the linger
+        long started = System.nanoTime();
+        CompletableFuture<Void> alone = new CompletableFuture<>();
+        commits.submit(run + "-alone").onComplete(done -> alone.complete(null));
+        alone.get(30, TimeUnit.SECONDS);
+        long aloneMillis = (System.nanoTime() - started) / 1_000_000;
+
+        // 60 units, one every 2 ms from a timer (about 120 ms in all): a flush of them at a time would be 60 commits
+        List<CompletableFuture<Void>> answers = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            answers.add(new CompletableFuture<>());
+        }
+        int[] next = {0};
+        vertx.setPeriodic(2, id -> {
+            int i = next[0]++;
+            if (i >= 60) {
+                vertx.cancelTimer(id);
+                return;
+            }
+            commits.submit(run + "-" + i).onComplete(done -> {
+                if (done.succeeded()) {
+                    answers.get(i).complete(null);
+                } else {
+                    answers.get(i).completeExceptionally(done.cause());
+                }
+            });
+        });
+        for (CompletableFuture<Void> answer : answers) {
+            answer.get(30, TimeUnit.SECONDS);
+        }
+
+        assertEquals(61, count("SELECT count(*) FROM probe_item WHERE name LIKE $1", run + "-%"));
+        assertEquals(61, count("SELECT count(*) FROM outbox_event WHERE subject LIKE $1", run + "-%"));
+        double batches = registry.get("evpower_group_commit_batches_total").tag("name", run).counter().count();
+        assertTrue(batches <= 15, "units arriving every 2 ms share commits across a 40 ms linger: " + batches);
+        assertTrue(aloneMillis < 40, "a unit on an idle group commit is not delayed by the linger: " + aloneMillis);
+        assertEquals(0, commits.queued());
     }
 
     private long count(String sql, String parameter) {

@@ -1,5 +1,6 @@
 package kg.evpower.gateway.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -51,10 +52,11 @@ public class ConnectorStatusWriter {
 
     ConnectorStatusWriter(io.vertx.mutiny.sqlclient.Pool pool, Outbox outbox, MeterRegistry registry,
             @ConfigProperty(name = "evpower.gateway.status.max-batch", defaultValue = "200") int maxBatch,
-            @ConfigProperty(name = "evpower.gateway.status.max-in-flight", defaultValue = "1") int maxInFlight) {
+            @ConfigProperty(name = "evpower.gateway.status.max-in-flight", defaultValue = "1") int maxInFlight,
+            @ConfigProperty(name = "evpower.gateway.status.linger", defaultValue = "3ms") Duration linger) {
         this.outbox = outbox;
-        this.commits = GroupCommit.singleStatement("connector_status", pool.getDelegate(), this::write, maxBatch,
-                maxInFlight, registry);
+        this.commits = GroupCommit.<Unit>singleStatement("connector_status", pool.getDelegate(), this::write, maxBatch,
+                maxInFlight, registry).lingering(linger);
     }
 
     /** Completes once the status and its event are committed. */

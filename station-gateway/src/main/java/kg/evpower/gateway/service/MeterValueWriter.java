@@ -1,5 +1,6 @@
 package kg.evpower.gateway.service;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -45,10 +46,11 @@ public class MeterValueWriter {
 
     MeterValueWriter(io.vertx.mutiny.sqlclient.Pool pool, Outbox outbox, MeterRegistry registry,
             @ConfigProperty(name = "evpower.gateway.meter-values.max-batch", defaultValue = "200") int maxBatch,
-            @ConfigProperty(name = "evpower.gateway.meter-values.max-in-flight", defaultValue = "1") int maxInFlight) {
+            @ConfigProperty(name = "evpower.gateway.meter-values.max-in-flight", defaultValue = "1") int maxInFlight,
+            @ConfigProperty(name = "evpower.gateway.meter-values.linger", defaultValue = "3ms") Duration linger) {
         this.outbox = outbox;
-        this.commits = GroupCommit.singleStatement("meter_values", pool.getDelegate(), this::write, maxBatch,
-                maxInFlight, registry);
+        this.commits = GroupCommit.<Unit>singleStatement("meter_values", pool.getDelegate(), this::write, maxBatch,
+                maxInFlight, registry).lingering(linger);
     }
 
     /** Completes once the message's rows and events are committed; fails with the database's error. */
