@@ -267,6 +267,14 @@ class DeployManifestsTest {
     // ---- docker compose -------------------------------------------------------------------------------------------
 
     @Test
+    void composePostgresEndsTransactionsLeftOpen() {
+        // the outbox relays of every service wait for the server's oldest running transaction (docs/runbook.md 7.6)
+        Object command = map(map(compose.get("services")).get("postgres")).get("command");
+        assertTrue(String.valueOf(command).contains("idle_in_transaction_session_timeout="),
+                "compose postgres must set idle_in_transaction_session_timeout, has command " + command);
+    }
+
+    @Test
     void composeGivesEachServiceItsSecretsByInterpolationAndChecksReadiness() {
         List<String> problems = new ArrayList<>();
         Map<String, Object> services = map(compose.get("services"));
