@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -53,11 +54,12 @@ public class OutboxRelay {
     static final long LOCK_KEY = 0x45_76_50_6f_77_65_72L; // "EvPower"
 
     private static final String HORIZON =
-            "SELECT published_through, oldest_running, last_id, sampled_tx FROM outbox_relay_horizon()";
+            "SELECT published_through, oldest_running, last_id, sampled_tx FROM outbox_relay_horizon($1)";
     private static final String READ = """
             SELECT id, stream, payload FROM outbox_event WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3""";
+    /** Only from the position this run read: a replay (the runbook moving it back) meanwhile is not undone. */
     private static final String ADVANCE = """
-            UPDATE outbox_relay SET published_through = $1, updated_at = now() WHERE published_through < $1""";
+            UPDATE outbox_relay SET published_through = $1, updated_at = now() WHERE published_through = $2""";
     /** Deletes the published rows below the first row created at or after $1. */
     private static final String REMOVE_PUBLISHED = """
             DELETE FROM outbox_event WHERE id <= (SELECT published_through FROM outbox_relay)
@@ -90,6 +92,7 @@ public class OutboxRelay {
     private long settledThrough;
     /** Whether the last run saw ids drawn that are not settled yet, so another run must follow. */
     private volatile boolean unsettled;
+    private final AtomicLong lockedRuns = new AtomicLong();
 
     OutboxRelay(Pool pool, Redis redis, Vertx vertx, EventsConfig config, MeterRegistry registry) {
         this.pool = pool;
@@ -204,16 +207,21 @@ public class OutboxRelay {
     public Uni<Integer> drain() {
         if (!running.compareAndSet(false, true)) {
             again.set(true);
+            if (!running.get()) {
+                // the run ended between the two lines above and may not have seen the request
+                nudge();
+            }
             return Uni.createFrom().item(0);
         }
         again.set(false);
-        return drainFrom(0).onTermination().invoke(() -> {
+        return drainFrom(0).onTermination().invoke((count, failure, cancelled) -> {
             running.set(false);
             if (again.getAndSet(false)) {
                 // commits arrived during the last, partial batch: publish them after the linger
                 nudge();
-            } else if (unsettled) {
+            } else if (unsettled && failure == null) {
                 // ids drawn that were not settled yet: they can be published once their transactions have ended
+                // (after a failure the sweep retries, once a second)
                 runAgainSoon();
             }
         });
@@ -236,12 +244,14 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> claimAndPublish(SqlConnection connection) {
-        return connection.query(HORIZON).execute().chain(horizon -> {
+        return connection.preparedQuery(HORIZON).execute(Tuple.of(newestSample())).chain(horizon -> {
             Row row = horizon.iterator().next();
             long through = row.getLong("published_through");
             long lastId = row.getLong("last_id");
-            long upTo = Math.min(settle(row.getLong("oldest_running"), lastId, row.getLong("sampled_tx")), lastId);
-            unsettled = lastId > upTo;
+            long upTo = Math.min(settle(through, row.getLong("oldest_running"), lastId, row.getLong("sampled_tx")),
+                    lastId);
+            lockedRuns.incrementAndGet();
+            unsettled = lastId > Math.max(upTo, through);
             if (upTo <= through) {
                 return Uni.createFrom().item(0);
             }
@@ -261,7 +271,7 @@ public class OutboxRelay {
                 int count = rows.size();
                 Uni<Void> added = requests.isEmpty() ? Uni.createFrom().voidItem()
                         : redis.batch(requests).replaceWithVoid();
-                return added.chain(() -> connection.preparedQuery(ADVANCE).execute(Tuple.of(publishedThrough)))
+                return added.chain(() -> connection.preparedQuery(ADVANCE).execute(Tuple.of(publishedThrough, through)))
                         .invoke(() -> published.increment(count))
                         .replaceWith(count);
             });
@@ -270,9 +280,11 @@ public class OutboxRelay {
 
     /**
      * Settles the samples of earlier runs that every transaction still running is newer than, keeps this run's sample
-     * (when it drew one) and returns the highest id settled. Runs under the advisory lock, one at a time.
+     * (when it drew one) and returns the highest id settled. The position is settled too: no relay moves it past an id
+     * that is not. Runs under the advisory lock, one at a time.
      */
-    private synchronized long settle(long oldestRunning, long lastId, Long sampledTx) {
+    private synchronized long settle(long position, long oldestRunning, long lastId, Long sampledTx) {
+        settledThrough = Math.max(settledThrough, position);
         while (!samples.isEmpty() && samples.peekFirst().tx() < oldestRunning) {
             settledThrough = Math.max(settledThrough, samples.pollFirst().lastId());
         }
@@ -291,6 +303,21 @@ public class OutboxRelay {
             samples.addLast(new Sample(lastId, sampledTx, System.nanoTime()));
         }
         return settledThrough;
+    }
+
+    /** The last id of the newest sample kept, or 0: the horizon draws no new sample until ids are drawn beyond it. */
+    private synchronized long newestSample() {
+        return samples.isEmpty() ? 0 : samples.peekLast().lastId();
+    }
+
+    /** Whether the last run that held the lock saw ids drawn but not settled (for tests). */
+    boolean waitingForSettlement() {
+        return unsettled;
+    }
+
+    /** Runs of this instance that held the relay lock (for tests). */
+    long lockedRuns() {
+        return lockedRuns.get();
     }
 
     /** Runs the relay again after the linger (at least {@code MIN_RERUN}), for ids drawn but not settled yet. */

@@ -209,6 +209,11 @@ public final class GroupCommit<T> {
     private void flushQueued() {
         List<Pending<T>> batch;
         synchronized (this) {
+            if (queue.isEmpty()) {
+                // another flush (maxInFlight > 1) took them meanwhile
+                inFlight--;
+                return;
+            }
             batch = take();
         }
         flush(batch);

@@ -130,6 +130,24 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aRelayThatFindsEverythingPublishedDoesNotAskToRunAgain() {
+        insert(pool, "evpower.test.idle." + UUID.randomUUID(), "published-before");
+        Reactive.eventually("everything drawn is published", Duration.ofSeconds(10), () -> pool.query("""
+                SELECT count(*) FROM outbox_relay, outbox_event_seq
+                WHERE published_through < CASE WHEN is_called THEN last_value ELSE last_value - 1 END""")
+                .execute().await().indefinitely().iterator().next().getLong(0) == 0);
+
+        // a replica that has just started: it has no samples of its own and must not poll an idle database
+        OutboxRelay started = new OutboxRelay(pool, redis, vertx, config, registry);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (started.lockedRuns() == 0 && System.nanoTime() < deadline) {
+            started.publishBatch().await().indefinitely();
+        }
+        assertTrue(started.lockedRuns() > 0, "the relay got the lock");
+        assertEquals(false, started.waitingForSettlement(), "nothing is left to settle, so no run is asked for");
+    }
+
+    @Test
     void retentionRemovesOnlyPublishedRowsCreatedBeforeTheCutoff() {
         String stream = "evpower.test.retention." + UUID.randomUUID();
         UUID old = insert(pool, stream, "old");
