@@ -143,45 +143,38 @@ class GroupCommitTest {
     @Test
     void unitsArrivingDuringALingerShareTheNextCommitAndALoneUnitDoesNotWait() throws Exception {
         String run = "group-linger-" + UUID.randomUUID();
-        GroupCommit<String> commits = GroupCommit.singleStatement(run, pool.getDelegate(), this::writeOneStatement,
-                200, 1, registry).lingering(java.time.Duration.ofMillis(40));
+        List<List<String>> flushed = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.vertx.core.Promise<Void> firstHeld = io.vertx.core.Promise.promise();
+        GroupCommit<String> commits = GroupCommit.<String>singleStatement(run, pool.getDelegate(),
+                (client, names) -> {
+                    flushed.add(List.copyOf(names));
+                    Future<Void> written = writeOneStatement(client, names);
+                    // the first flush ends only when the test lets it, so that the next unit is waiting by then
+                    return flushed.size() == 1 ? written.compose(done -> firstHeld.future()) : written;
+                }, 200, 1, registry).lingering(java.time.Duration.ofMillis(200));
 
-        // alone on an idle group commit: written at once, not after the linger
-        long started = System.nanoTime();
-        CompletableFuture<Void> alone = new CompletableFuture<>();
-        commits.submit(run + "-alone").onComplete(done -> alone.complete(null));
-        alone.get(30, TimeUnit.SECONDS);
-        long aloneMillis = (System.nanoTime() - started) / 1_000_000;
+        List<Future<Void>> answers = new ArrayList<>();
+        answers.add(commits.submit(run + "-a"));
+        assertEquals(List.of(List.of(run + "-a")), flushed, "a unit on an idle group commit is written at once");
+        answers.add(commits.submit(run + "-b"));
+        assertEquals(1, flushed.size(), "b waits for the flush under way");
 
-        // 60 units, one every 2 ms from a timer (about 120 ms in all): a flush of them at a time would be 60 commits
-        List<CompletableFuture<Void>> answers = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            answers.add(new CompletableFuture<>());
+        // a's flush ends on an event loop with b waiting: the next flush lingers (without the linger b would be
+        // written at once, alone), and c, d and e, sent a little later, join b
+        vertx.runOnContext(ignored -> firstHeld.complete());
+        answers.get(0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Thread.sleep(20);
+        for (String name : List.of("-c", "-d", "-e")) {
+            answers.add(commits.submit(run + name));
         }
-        int[] next = {0};
-        vertx.setPeriodic(2, id -> {
-            int i = next[0]++;
-            if (i >= 60) {
-                vertx.cancelTimer(id);
-                return;
-            }
-            commits.submit(run + "-" + i).onComplete(done -> {
-                if (done.succeeded()) {
-                    answers.get(i).complete(null);
-                } else {
-                    answers.get(i).completeExceptionally(done.cause());
-                }
-            });
-        });
-        for (CompletableFuture<Void> answer : answers) {
-            answer.get(30, TimeUnit.SECONDS);
+        for (Future<Void> answer : answers) {
+            answer.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
 
-        assertEquals(61, count("SELECT count(*) FROM probe_item WHERE name LIKE $1", run + "-%"));
-        assertEquals(61, count("SELECT count(*) FROM outbox_event WHERE subject LIKE $1", run + "-%"));
-        double batches = registry.get("evpower_group_commit_batches_total").tag("name", run).counter().count();
-        assertTrue(batches <= 15, "units arriving every 2 ms share commits across a 40 ms linger: " + batches);
-        assertTrue(aloneMillis < 40, "a unit on an idle group commit is not delayed by the linger: " + aloneMillis);
+        assertEquals(List.of(List.of(run + "-a"), List.of(run + "-b", run + "-c", run + "-d", run + "-e")), flushed,
+                "the units that arrived during the linger share one commit");
+        assertEquals(5, count("SELECT count(*) FROM probe_item WHERE name LIKE $1", run + "-%"));
+        assertEquals(5, count("SELECT count(*) FROM outbox_event WHERE subject LIKE $1", run + "-%"));
         assertEquals(0, commits.queued());
     }
 
