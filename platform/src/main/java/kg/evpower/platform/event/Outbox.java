@@ -3,6 +3,7 @@ package kg.evpower.platform.event;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -83,13 +84,14 @@ public class Outbox {
         if (events.isEmpty()) {
             return io.vertx.core.Future.succeededFuture();
         }
-        return connection.preparedQuery(INSERT_ALL).execute(io.vertx.sqlclient.Tuple.from(rows(events))).mapEmpty();
+        return connection.preparedQuery(INSERT_ALL).execute(io.vertx.sqlclient.Tuple.from(parameters(events)))
+                .mapEmpty();
     }
 
     /**
-     * The statement that inserts the events given by {@link #rows}, as six arrays from parameter {@code $first} on: the
-     * main statement of a single statement that writes the state change in a data-modifying {@code WITH} clause before
-     * it, so that the change and its events commit together without a transaction around them.
+     * The statement that inserts the events given by {@link #parameters}, as six arrays from parameter {@code $first}
+     * on: the main statement of a single statement that writes the state change in a data-modifying {@code WITH}
+     * clause before it, so that the change and its events commit together without a transaction around them.
      */
     public static String insertAllStatement(int first) {
         return "INSERT INTO outbox_event (event_id, stream, event_type, subject, payload, created_at) SELECT * FROM "
@@ -98,10 +100,11 @@ public class Outbox {
     }
 
     /**
-     * The six parameters of {@link #insertAllStatement} for {@code events}: ids, streams, types, subjects, payloads and
-     * times.
+     * The parameters of a statement that ends in {@link #insertAllStatement}{@code (leading.length + 1)}: the
+     * {@code leading} ones (the state change's), then the six arrays of {@code events} (ids, streams, types, subjects,
+     * payloads and times). A single array as the only leading parameter must be passed as {@code (Object) array}.
      */
-    public Object[] rows(List<Pending> events) {
+    public Object[] parameters(List<Pending> events, Object... leading) {
         int size = events.size();
         UUID[] ids = new UUID[size];
         String[] streams = new String[size];
@@ -119,7 +122,10 @@ public class Outbox {
             payloads[i] = toJson(envelope);
             created[i] = OffsetDateTime.ofInstant(envelope.occurredAt(), ZoneOffset.UTC);
         }
-        return new Object[] {ids, streams, types, subjects, payloads, created};
+        Object[] parameters = Arrays.copyOf(leading, leading.length + 6);
+        System.arraycopy(new Object[] {ids, streams, types, subjects, payloads, created}, 0, parameters, leading.length,
+                6);
+        return parameters;
     }
 
     private EventEnvelope envelope(String type, int version, String subject, Object data) {

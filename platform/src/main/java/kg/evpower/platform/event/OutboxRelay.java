@@ -145,14 +145,18 @@ public class OutboxRelay {
      * while a run is waiting or under way are absorbed by it.
      */
     public void nudge() {
+        drainAfter(config.relay().linger().toMillis());
+    }
+
+    /** A publication run after {@code delayMillis} (0: now); a request while one is waiting is absorbed by it. */
+    private void drainAfter(long delayMillis) {
         if (!config.relay().enabled() || stopped) {
             return;
         }
-        long linger = config.relay().linger().toMillis();
-        if (linger <= 0) {
+        if (delayMillis <= 0) {
             drainNow();
         } else if (lingering.compareAndSet(false, true)) {
-            vertx.setTimer(linger, id -> {
+            vertx.setTimer(delayMillis, id -> {
                 lingering.set(false);
                 drainNow();
             });
@@ -251,7 +255,7 @@ public class OutboxRelay {
             long upTo = Math.min(settle(through, row.getLong("oldest_running"), lastId, row.getLong("sampled_tx")),
                     lastId);
             lockedRuns.incrementAndGet();
-            unsettled = lastId > Math.max(upTo, through);
+            unsettled = lastId > upTo;
             if (upTo <= through) {
                 return Uni.createFrom().item(0);
             }
@@ -296,7 +300,8 @@ public class OutboxRelay {
                                 + HELD_BACK_WARNING.toSeconds() + " s holds publication back (pg_stat_activity)"));
             }
         }
-        if (sampledTx != null && (samples.isEmpty() || samples.peekLast().lastId() < lastId)) {
+        if (sampledTx != null) {
+            // drawn only for ids beyond the newest sample (outbox_relay_horizon's argument)
             if (samples.size() >= MAX_SAMPLES) {
                 samples.pollLast();
             }
@@ -322,16 +327,7 @@ public class OutboxRelay {
 
     /** Runs the relay again after the linger (at least {@code MIN_RERUN}), for ids drawn but not settled yet. */
     private void runAgainSoon() {
-        if (stopped || !config.relay().enabled()) {
-            return;
-        }
-        long delay = Math.max(config.relay().linger().toMillis(), MIN_RERUN.toMillis());
-        if (lingering.compareAndSet(false, true)) {
-            vertx.setTimer(delay, id -> {
-                lingering.set(false);
-                drainNow();
-            });
-        }
+        drainAfter(Math.max(config.relay().linger().toMillis(), MIN_RERUN.toMillis()));
     }
 
     private void logFailure(String what, Throwable failure) {

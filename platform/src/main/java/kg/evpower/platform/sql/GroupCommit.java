@@ -63,7 +63,7 @@ public final class GroupCommit<T> {
 
     /** A group commit whose writer may issue several statements: each batch is one transaction. */
     public GroupCommit(String name, Pool pool, Writer<T> writer, int maxBatch, int maxInFlight, MeterRegistry registry) {
-        this(name, pool, work -> pool.withTransaction(connection -> {
+        this(name, work -> pool.withTransaction(connection -> {
             try {
                 return writer.write(connection, work);
             } catch (RuntimeException e) {
@@ -76,10 +76,10 @@ public final class GroupCommit<T> {
     /** A group commit whose writer writes each batch with one statement, without BEGIN and COMMIT around it. */
     public static <T> GroupCommit<T> singleStatement(String name, Pool pool, StatementWriter<T> writer, int maxBatch,
             int maxInFlight, MeterRegistry registry) {
-        return new GroupCommit<>(name, pool, work -> writer.write(pool, work), maxBatch, maxInFlight, registry);
+        return new GroupCommit<>(name, work -> writer.write(pool, work), maxBatch, maxInFlight, registry);
     }
 
-    private GroupCommit(String name, Pool pool, Function<List<T>, Future<Void>> writer, int maxBatch, int maxInFlight,
+    private GroupCommit(String name, Function<List<T>, Future<Void>> writer, int maxBatch, int maxInFlight,
             MeterRegistry registry) {
         if (maxBatch < 1 || maxInFlight < 1) {
             throw new IllegalArgumentException("maxBatch and maxInFlight must be at least 1");
@@ -187,31 +187,24 @@ public final class GroupCommit<T> {
         });
     }
 
+    /** After a flush: the next batch (after the linger, when one is set and the queue is short), or a free slot. */
     private void next() {
+        next(true);
+    }
+
+    private void next(boolean mayLinger) {
         List<Pending<T>> batch;
         synchronized (this) {
             if (queue.isEmpty()) {
+                // nothing waits (after a linger: another flush, with maxInFlight > 1, took the units meanwhile)
                 inFlight--;
                 return;
             }
             Context context = Vertx.currentContext();
-            if (lingerMillis > 0 && queue.size() < maxBatch && context != null) {
+            if (mayLinger && lingerMillis > 0 && queue.size() < maxBatch && context != null) {
                 // units are waiting, but fewer than a full batch: under load more arrive within the linger, and a
                 // larger batch costs PostgreSQL one commit instead of several (the slot stays taken meanwhile)
-                context.owner().setTimer(lingerMillis, id -> flushQueued());
-                return;
-            }
-            batch = take();
-        }
-        flush(batch);
-    }
-
-    private void flushQueued() {
-        List<Pending<T>> batch;
-        synchronized (this) {
-            if (queue.isEmpty()) {
-                // another flush (maxInFlight > 1) took them meanwhile
-                inFlight--;
+                context.owner().setTimer(lingerMillis, id -> next(false));
                 return;
             }
             batch = take();

@@ -56,11 +56,10 @@ class GroupCommitTest {
         List<Outbox.Pending> events = names.stream()
                 .map(name -> new Outbox.Pending("evpower.test.group", "test.group", name, Map.of("name", name)))
                 .toList();
-        Object[] eventRows = outbox.rows(events);
-        Object[] parameters = new Object[1 + eventRows.length];
-        parameters[0] = names.toArray(String[]::new);
-        System.arraycopy(eventRows, 0, parameters, 1, eventRows.length);
-        return client.preparedQuery(INSERT_WITH_EVENTS).execute(io.vertx.sqlclient.Tuple.from(parameters)).mapEmpty();
+        return client.preparedQuery(INSERT_WITH_EVENTS)
+                .execute(io.vertx.sqlclient.Tuple.from(
+                        outbox.parameters(events, (Object) names.toArray(String[]::new))))
+                .mapEmpty();
     }
 
     private GroupCommit<String> commits(String run, boolean singleStatement) {
@@ -176,6 +175,23 @@ class GroupCommitTest {
         assertEquals(5, count("SELECT count(*) FROM probe_item WHERE name LIKE $1", run + "-%"));
         assertEquals(5, count("SELECT count(*) FROM outbox_event WHERE subject LIKE $1", run + "-%"));
         assertEquals(0, commits.queued());
+    }
+
+    @Test
+    void aNegativeLingerIsRefusedByNameAndTheGroupCommitStaysAsItWas() throws Exception {
+        String run = "group-negative-" + UUID.randomUUID();
+        GroupCommit<String> commits = GroupCommit.singleStatement(run, pool.getDelegate(), this::writeOneStatement,
+                200, 1, registry);
+
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> commits.lingering(java.time.Duration.ofMillis(-1)));
+        assertEquals("linger must not be negative, was PT-0.001S", refused.getMessage());
+
+        // still without a linger: a lone unit is written at once and answered after its commit
+        commits.submit(run + "-a").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        commits.submit(run + "-b").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(2, count("SELECT count(*) FROM probe_item WHERE name LIKE $1", run + "-%"));
+        assertEquals(2.0, registry.get("evpower_group_commit_batches_total").tag("name", run).counter().count());
     }
 
     private long count(String sql, String parameter) {

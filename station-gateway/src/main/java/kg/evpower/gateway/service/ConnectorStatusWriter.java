@@ -94,9 +94,7 @@ public class ConnectorStatusWriter {
                             status.connectorId(), status.status(), status.errorCode(), status.info(),
                             status.vendorErrorCode(), unit.at())));
         }
-        Object[] eventRows = outbox.rows(events);
-        Tuple rows = Tuple.from(new Object[] {stations, connectors, statuses, errors, infos, vendors, vendorErrors,
-            times, eventRows[0], eventRows[1], eventRows[2], eventRows[3], eventRows[4], eventRows[5]});
-        return client.preparedQuery(UPSERT).execute(rows).mapEmpty();
+        return client.preparedQuery(UPSERT).execute(Tuple.from(outbox.parameters(events, stations, connectors,
+                statuses, errors, infos, vendors, vendorErrors, times))).mapEmpty();
     }
 }

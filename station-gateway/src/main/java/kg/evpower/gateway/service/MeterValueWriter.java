@@ -93,9 +93,7 @@ public class MeterValueWriter {
                 i++;
             }
         }
-        Object[] eventRows = outbox.rows(events);
-        Tuple rows = Tuple.from(new Object[] {stations, connectors, transactions, sampled, energy, power, soc, samples,
-            eventRows[0], eventRows[1], eventRows[2], eventRows[3], eventRows[4], eventRows[5]});
-        return client.preparedQuery(INSERT).execute(rows).mapEmpty();
+        return client.preparedQuery(INSERT).execute(Tuple.from(outbox.parameters(events, stations, connectors,
+                transactions, sampled, energy, power, soc, samples))).mapEmpty();
     }
 }

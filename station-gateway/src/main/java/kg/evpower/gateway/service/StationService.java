@@ -128,11 +128,10 @@ public class StationService {
             return pool.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(chargePointId, action, payloadJson, answerJson))
                     .replaceWithVoid();
         }
-        Object[] event = outbox.rows(List.of(new Outbox.Pending(GatewayEvents.STREAM, eventType, chargePointId,
-                eventData)));
+        List<Outbox.Pending> event = List.of(new Outbox.Pending(GatewayEvents.STREAM, eventType, chargePointId,
+                eventData));
         return pool.preparedQuery(INSERT_MESSAGE_WITH_EVENT)
-                .execute(Tuple.from(new Object[] {chargePointId, action, payloadJson, answerJson, event[0], event[1],
-                    event[2], event[3], event[4], event[5]}))
+                .execute(Tuple.from(outbox.parameters(event, chargePointId, action, payloadJson, answerJson)))
                 .replaceWithVoid();
     }
 

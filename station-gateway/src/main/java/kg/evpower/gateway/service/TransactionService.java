@@ -59,15 +59,15 @@ public class TransactionService {
     public Uni<Started> start(String chargePointId, StartTransactionRequest start, IdTagInfo authorization) {
         return pool.query("SELECT nextval('ocpp_transaction_id_seq')").execute().chain(ids -> {
             long id = ids.iterator().next().getLong(0);
-            Object[] event = outbox.rows(List.of(new Outbox.Pending(GatewayEvents.STREAM,
+            List<Outbox.Pending> event = List.of(new Outbox.Pending(GatewayEvents.STREAM,
                     GatewayEvents.TRANSACTION_STARTED, chargePointId, new GatewayEvents.TransactionStarted(
                             chargePointId, start.connectorId(), id, start.idTag(), start.meterStart(),
-                            start.timestamp(), start.reservationId()))));
+                            start.timestamp(), start.reservationId())));
             OffsetDateTime startedAt = OffsetDateTime.ofInstant(start.timestamp(), ZoneOffset.UTC);
             return pool.preparedQuery(INSERT_STARTED)
-                    .execute(Tuple.from(new Object[] {id, chargePointId, start.connectorId(), start.idTag(),
-                        authorization.status(), start.meterStart(), startedAt, start.reservationId(), event[0],
-                        event[1], event[2], event[3], event[4], event[5]}))
+                    .execute(Tuple.from(outbox.parameters(event, id, chargePointId, start.connectorId(),
+                            start.idTag(), authorization.status(), start.meterStart(), startedAt,
+                            start.reservationId())))
                     .chain(inserted -> inserted.rowCount() == 1 ? Uni.createFrom().item(new Started(id, true))
                             : pool.preparedQuery("""
                                     SELECT id FROM ocpp_transaction WHERE station_id = $1 AND connector_id = $2
