@@ -37,6 +37,9 @@ class OutboxTest {
     @Inject
     Vertx vertx;
 
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
+
     @Test
     void committedChangeStoresItsEventWithTheEnvelope() {
         String name = "committed-" + UUID.randomUUID();
@@ -56,6 +59,30 @@ class OutboxTest {
         assertEquals(name, payload.getString("subject"));
         assertEquals(name, payload.getJsonObject("data").getString("name"));
         assertTrue(payload.getString("occurredAt").endsWith("Z"), "occurredAt is ISO-8601 UTC");
+    }
+
+    /** A data record with what events carry: text, a null, a time, a number, a nested list. */
+    record Sample(String name, String missing, java.time.Instant at, long wh, java.util.List<Integer> connectors) {
+    }
+
+    @Test
+    void aBatchsEnvelopesAreTheSameJsonAsAnEnvelopeWrittenThroughATree() throws Exception {
+        Sample data = new Sample("s-1", null, java.time.Instant.parse("2025-03-01T08:00:00.123Z"), 9_007_199_254_740_993L,
+                java.util.List.of(1, 2));
+        Object[] parameters = outbox.parameters(java.util.List.of(new Outbox.Pending("s", "probe.sample", "s-1", data),
+                new Outbox.Pending("s", "probe.empty", "s-2", null)), "leading");
+        assertEquals("leading", parameters[0]);
+        String[] payloads = (String[]) parameters[5];
+        for (int i = 0; i < 2; i++) {
+            EventEnvelope read = mapper.readValue(payloads[i], EventEnvelope.class);
+            Object original = i == 0 ? data : null;
+            EventEnvelope throughATree = new EventEnvelope(read.id(), read.type(), 1, read.occurredAt(), read.source(),
+                    read.subject(), read.correlationId(), original == null ? null : mapper.valueToTree(original));
+            assertEquals(mapper.writeValueAsString(throughATree), payloads[i], "byte for byte");
+            assertEquals(((UUID[]) parameters[1])[i], read.id(), "the row's event id is the envelope's");
+        }
+        assertTrue(payloads[0].contains("\"missing\":null"), "a null inside data is kept, as before: " + payloads[0]);
+        assertTrue(!payloads[1].contains("\"data\""), "no data, no field: " + payloads[1]);
     }
 
     @Test
