@@ -8,6 +8,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -51,12 +52,24 @@ public class IdTagService {
 
     /** Authorize semantics of OCPP 1.6: unknown → Invalid, past expiry → Expired, else the stored status. */
     public Uni<IdTagInfo> authorize(String idTag) {
-        return find(idTag).map(found -> found.map(tag -> {
-            if (tag.expiryDate() != null && tag.expiryDate().isBefore(Instant.now())) {
-                return new IdTagInfo("Expired", tag.expiryDate(), tag.parentIdTag());
-            }
-            return new IdTagInfo(tag.status(), tag.expiryDate(), tag.parentIdTag());
-        }).orElseGet(IdTagInfo::invalid));
+        return Uni.createFrom().completionStage(() -> authorization(idTag).toCompletionStage());
+    }
+
+    /** {@link #authorize} on plain Vert.x, for the station messages answered without Mutiny. */
+    public Future<IdTagInfo> authorization(String idTag) {
+        return pool.getDelegate().preparedQuery("SELECT status, expiry_date, parent_id_tag FROM id_tag WHERE id_tag = $1")
+                .execute(io.vertx.sqlclient.Tuple.of(idTag)).map(rows -> {
+                    if (rows.size() == 0) {
+                        return IdTagInfo.invalid();
+                    }
+                    io.vertx.sqlclient.Row tag = rows.iterator().next();
+                    OffsetDateTime expiry = tag.getOffsetDateTime(1);
+                    Instant expiryDate = expiry == null ? null : expiry.toInstant();
+                    if (expiryDate != null && expiryDate.isBefore(Instant.now())) {
+                        return new IdTagInfo("Expired", expiryDate, tag.getString(2));
+                    }
+                    return new IdTagInfo(tag.getString(0), expiryDate, tag.getString(2));
+                });
     }
 
     private static OffsetDateTime utc(Instant instant) {

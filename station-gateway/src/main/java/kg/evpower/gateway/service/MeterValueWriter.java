@@ -29,13 +29,63 @@ import kg.evpower.platform.sql.GroupCommit;
 public class MeterValueWriter {
 
     /** The rows and their events in one statement (committed on its own, no BEGIN and COMMIT round trips). */
-    private static final String INSERT = """
-            WITH meter AS (
-                INSERT INTO meter_value (station_id, connector_id, transaction_id, sampled_at, energy_register_wh,
-                    power_w, soc_percent, samples)
-                SELECT * FROM unnest($1::varchar[], $2::int[], $3::bigint[], $4::timestamptz[], $5::bigint[],
-                    $6::bigint[], $7::int[], $8::text[]::jsonb[]))
-            """ + Outbox.insertAllStatement(9);
+    private static final String INSERT = "WITH meter AS (" + insertRows(1) + ") " + Outbox.insertAllStatement(9);
+
+    /**
+     * The insert of {@link Rows}, as its eight column arrays from parameter {@code $first} on; a data-modifying
+     * {@code WITH} clause of a statement that writes their events too.
+     */
+    static String insertRows(int first) {
+        StringBuilder unnest = new StringBuilder();
+        String[] types = {"varchar", "int", "bigint", "timestamptz", "bigint", "bigint", "int", "text"};
+        for (int i = 0; i < types.length; i++) {
+            unnest.append(i == 0 ? "" : ", ").append('$').append(first + i).append("::").append(types[i]).append("[]");
+        }
+        return "INSERT INTO meter_value (station_id, connector_id, transaction_id, sampled_at, energy_register_wh, "
+                + "power_w, soc_percent, samples) SELECT s, c, t, a, e, p, o, m::jsonb FROM unnest(" + unnest
+                + ") AS v(s, c, t, a, e, p, o, m)";
+    }
+
+    /** {@code meter_value} rows as the column arrays of {@link #insertRows}. */
+    static final class Rows {
+        private final String[] stations;
+        private final Integer[] connectors;
+        private final Long[] transactions;
+        private final OffsetDateTime[] sampled;
+        private final Long[] energy;
+        private final Long[] power;
+        private final Integer[] soc;
+        private final String[] samples;
+        private int next;
+
+        Rows(int size) {
+            stations = new String[size];
+            connectors = new Integer[size];
+            transactions = new Long[size];
+            sampled = new OffsetDateTime[size];
+            energy = new Long[size];
+            power = new Long[size];
+            soc = new Integer[size];
+            samples = new String[size];
+        }
+
+        void add(String chargePointId, int connectorId, Long transactionId, MeterValue value) {
+            stations[next] = chargePointId;
+            connectors[next] = connectorId;
+            transactions[next] = transactionId;
+            sampled[next] = OffsetDateTime.ofInstant(value.timestamp(), ZoneOffset.UTC);
+            energy[next] = value.energyRegisterWh();
+            power[next] = value.powerW();
+            soc[next] = value.socPercent();
+            samples[next] = value.rawJson();
+            next++;
+        }
+
+        /** The eight arrays, in the order of {@link #insertRows}. */
+        Object[] columns() {
+            return new Object[] {stations, connectors, transactions, sampled, energy, power, soc, samples};
+        }
+    }
 
     /** One MeterValues message of one station. */
     record Unit(String chargePointId, MeterValuesRequest request) {
@@ -66,34 +116,19 @@ public class MeterValueWriter {
         for (Unit unit : units) {
             size += unit.request().meterValue().size();
         }
-        String[] stations = new String[size];
-        Integer[] connectors = new Integer[size];
-        Long[] transactions = new Long[size];
-        OffsetDateTime[] sampled = new OffsetDateTime[size];
-        Long[] energy = new Long[size];
-        Long[] power = new Long[size];
-        Integer[] soc = new Integer[size];
-        String[] samples = new String[size];
+        Rows rows = new Rows(size);
         List<Outbox.Pending> events = new ArrayList<>(size);
-        int i = 0;
         for (Unit unit : units) {
             MeterValuesRequest request = unit.request();
             for (MeterValue value : request.meterValue()) {
-                stations[i] = unit.chargePointId();
-                connectors[i] = request.connectorId();
-                transactions[i] = request.transactionId();
-                sampled[i] = OffsetDateTime.ofInstant(value.timestamp(), ZoneOffset.UTC);
-                energy[i] = value.energyRegisterWh();
-                power[i] = value.powerW();
-                soc[i] = value.socPercent();
-                samples[i] = value.rawJson();
+                rows.add(unit.chargePointId(), request.connectorId(), request.transactionId(), value);
                 events.add(new Outbox.Pending(GatewayEvents.STREAM, GatewayEvents.METER_VALUES, unit.chargePointId(),
                         new GatewayEvents.MeterValues(unit.chargePointId(), request.connectorId(),
-                                request.transactionId(), value.timestamp(), energy[i], power[i], soc[i])));
-                i++;
+                                request.transactionId(), value.timestamp(), value.energyRegisterWh(), value.powerW(),
+                                value.socPercent())));
             }
         }
-        return client.preparedQuery(INSERT).execute(Tuple.from(outbox.parameters(events, stations, connectors,
-                transactions, sampled, energy, power, soc, samples))).mapEmpty();
+        return client.preparedQuery(INSERT).execute(Tuple.from(outbox.parameters(events, rows.columns())))
+                .mapEmpty();
     }
 }

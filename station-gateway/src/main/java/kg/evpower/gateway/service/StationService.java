@@ -1,7 +1,5 @@
 package kg.evpower.gateway.service;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
@@ -21,16 +19,15 @@ public class StationService {
     private static final String INSERT_MESSAGE = """
             INSERT INTO station_message (station_id, action, payload, answer)
             VALUES ($1, $2, CAST($3 AS jsonb), CAST($4 AS jsonb))""";
-    /** The message and its event in one statement. */
-    private static final String INSERT_MESSAGE_WITH_EVENT = "WITH message AS (" + INSERT_MESSAGE + ") "
-            + Outbox.insertAllStatement(5);
 
     private final Outbox outbox;
     private final Pool pool;
+    private final StationMessageWriter messages;
 
-    StationService(Outbox outbox, Pool pool) {
+    StationService(Outbox outbox, Pool pool, StationMessageWriter messages) {
         this.outbox = outbox;
         this.pool = pool;
+        this.messages = messages;
     }
 
     @SqlTransactional
@@ -114,9 +111,9 @@ public class StationService {
     }
 
     /**
-     * Records a station message that has no table of its own, with its answer and (when given) an event. Most are one
-     * statement, the message and its event together, committed on its own; the two status notifications also change
-     * the station row, in one transaction.
+     * Records a station message that has no table of its own, with its answer and (when given) an event. Most go
+     * through the group commit of {@link StationMessageWriter}; the two status notifications also change the station
+     * row, in one transaction.
      */
     public Uni<Void> messageRecorded(String chargePointId, String action, String payloadJson, String answerJson,
             String eventType, Object eventData) {
@@ -124,15 +121,8 @@ public class StationService {
             return SqlTransaction.run(pool, () -> statusRecorded(chargePointId, action, payloadJson, answerJson,
                     eventType, eventData));
         }
-        if (eventType == null) {
-            return pool.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(chargePointId, action, payloadJson, answerJson))
-                    .replaceWithVoid();
-        }
-        List<Outbox.Pending> event = List.of(new Outbox.Pending(GatewayEvents.STREAM, eventType, chargePointId,
-                eventData));
-        return pool.preparedQuery(INSERT_MESSAGE_WITH_EVENT)
-                .execute(Tuple.from(outbox.parameters(event, chargePointId, action, payloadJson, answerJson)))
-                .replaceWithVoid();
+        return Uni.createFrom().completionStage(() -> messages.write(chargePointId, action, payloadJson, answerJson,
+                eventType, eventData).toCompletionStage());
     }
 
     private Uni<Void> statusRecorded(String chargePointId, String action, String payloadJson, String answerJson,

@@ -8,15 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import kg.evpower.gateway.event.GatewayEvents;
 import kg.evpower.gateway.ocpp.message.IdTagInfo;
 import kg.evpower.gateway.ocpp.message.MeterValue;
 import kg.evpower.gateway.ocpp.message.StartTransactionRequest;
 import kg.evpower.gateway.ocpp.message.StopTransactionRequest;
-import kg.evpower.gateway.repository.Sql;
 import kg.evpower.platform.event.Outbox;
-import kg.evpower.platform.sql.SqlTransactional;
 
 /** OCPP transactions and meter values. Retries are absorbed by unique constraints, never by locks in the JVM. */
 @ApplicationScoped
@@ -28,10 +27,18 @@ public class TransactionService {
     public record Stopped(boolean known, boolean firstStop) {
     }
 
-    private static final String INSERT_METER_VALUE = """
-            INSERT INTO meter_value (station_id, connector_id, transaction_id, sampled_at, energy_register_wh, power_w,
-                soc_percent, samples)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CAST(?8 AS jsonb))""";
+    /** The parameters of {@link #INSERT_STOPPED} before its meter values' eight arrays. */
+    private static final int STOP_PARAMETERS = 6;
+
+    /** The stop, its meter values and its event, written only while the transaction is open. */
+    private static final String INSERT_STOPPED = """
+            WITH stopped AS (
+                UPDATE ocpp_transaction SET stopped_at = $3, meter_stop_wh = $4, stop_reason = $5, stop_id_tag = $6
+                WHERE id = $1 AND station_id = $2 AND stopped_at IS NULL
+                RETURNING id),
+            meter AS (""" + MeterValueWriter.insertRows(STOP_PARAMETERS + 1) + """
+                 WHERE EXISTS (SELECT 1 FROM stopped))
+            """ + Outbox.insertAllStatement(STOP_PARAMETERS + 9) + " WHERE EXISTS (SELECT 1 FROM stopped)";
 
     /** The transaction and its event; on a retry (the row exists) neither. */
     private static final String INSERT_STARTED = """
@@ -78,47 +85,51 @@ public class TransactionService {
         });
     }
 
-    /** Records a StopTransaction; a retry (or a stop of an already stopped transaction) changes nothing. */
-    @SqlTransactional
+    /**
+     * Records a StopTransaction; a retry (or a stop of an already stopped transaction) changes nothing. The stop, the
+     * meter values it carries and its event are one statement, committed on its own, that writes only while the
+     * transaction is still open: of two stops of the same transaction at once, one writes and the other finds it
+     * stopped. What the event repeats from the start (connector, id tag, meter start) never changes, so it is read
+     * before, without a lock.
+     */
     public Uni<Stopped> stop(String chargePointId, StopTransactionRequest stop) {
-        return Sql.list("""
+        return pool.preparedQuery("""
                 SELECT connector_id, id_tag, meter_start_wh, stopped_at IS NOT NULL FROM ocpp_transaction
-                WHERE id = ?1 AND station_id = ?2 FOR UPDATE""", stop.transactionId(), chargePointId)
+                WHERE id = $1 AND station_id = $2""").execute(Tuple.of(stop.transactionId(), chargePointId))
                 .chain(rows -> {
-                    if (rows.isEmpty()) {
+                    if (rows.size() == 0) {
                         return Uni.createFrom().item(new Stopped(false, false));
                     }
-                    Object[] row = (Object[]) rows.get(0);
-                    int connectorId = ((Number) row[0]).intValue();
-                    String idTag = (String) row[1];
-                    long meterStart = Sql.asLong(row[2]);
-                    if (Boolean.TRUE.equals(row[3])) {
+                    Row row = rows.iterator().next();
+                    if (row.getBoolean(3)) {
                         return Uni.createFrom().item(new Stopped(true, false));
                     }
-                    String reason = stop.reason() != null ? stop.reason() : "Local";
-                    long energy = Math.max(0, stop.meterStop() - meterStart);
-                    return Sql.update("""
-                            UPDATE ocpp_transaction SET stopped_at = ?2, meter_stop_wh = ?3, stop_reason = ?4,
-                                stop_id_tag = ?5 WHERE id = ?1""", stop.transactionId(), stop.timestamp(),
-                            stop.meterStop(), reason, stop.idTag())
-                            .chain(() -> insertMeterValues(chargePointId, connectorId, stop.transactionId(),
-                                    stop.transactionData(), 0))
-                            .chain(() -> outbox.append(GatewayEvents.STREAM, GatewayEvents.TRANSACTION_STOPPED,
-                                    chargePointId, new GatewayEvents.TransactionStopped(chargePointId, connectorId,
-                                            stop.transactionId(), stop.idTag() != null ? stop.idTag() : idTag,
-                                            meterStart, stop.meterStop(), energy, stop.timestamp(), reason)))
-                            .replaceWith(new Stopped(true, true));
+                    return stopOpen(chargePointId, stop, row.getInteger(0), row.getString(1), row.getLong(2));
                 });
     }
 
-    private Uni<Void> insertMeterValues(String chargePointId, int connectorId, Long transactionId,
-            List<MeterValue> values, int index) {
-        if (index >= values.size()) {
-            return Uni.createFrom().voidItem();
+    private Uni<Stopped> stopOpen(String chargePointId, StopTransactionRequest stop, int connectorId, String idTag,
+            long meterStart) {
+        String reason = stop.reason() != null ? stop.reason() : "Local";
+        long energy = Math.max(0, stop.meterStop() - meterStart);
+        List<MeterValue> values = stop.transactionData();
+        MeterValueWriter.Rows rows = new MeterValueWriter.Rows(values.size());
+        for (MeterValue value : values) {
+            rows.add(chargePointId, connectorId, stop.transactionId(), value);
         }
-        MeterValue value = values.get(index);
-        return Sql.update(INSERT_METER_VALUE, chargePointId, connectorId, transactionId, value.timestamp(),
-                        value.energyRegisterWh(), value.powerW(), value.socPercent(), value.rawJson())
-                .chain(() -> insertMeterValues(chargePointId, connectorId, transactionId, values, index + 1));
+        List<Outbox.Pending> event = List.of(new Outbox.Pending(GatewayEvents.STREAM,
+                GatewayEvents.TRANSACTION_STOPPED, chargePointId, new GatewayEvents.TransactionStopped(chargePointId,
+                        connectorId, stop.transactionId(), stop.idTag() != null ? stop.idTag() : idTag, meterStart,
+                        stop.meterStop(), energy, stop.timestamp(), reason)));
+        Object[] leading = new Object[STOP_PARAMETERS + 8];
+        leading[0] = stop.transactionId();
+        leading[1] = chargePointId;
+        leading[2] = OffsetDateTime.ofInstant(stop.timestamp(), ZoneOffset.UTC);
+        leading[3] = stop.meterStop();
+        leading[4] = reason;
+        leading[5] = stop.idTag();
+        System.arraycopy(rows.columns(), 0, leading, STOP_PARAMETERS, 8);
+        return pool.preparedQuery(INSERT_STOPPED).execute(Tuple.from(outbox.parameters(event, leading)))
+                .map(written -> new Stopped(true, written.rowCount() == 1));
     }
 }

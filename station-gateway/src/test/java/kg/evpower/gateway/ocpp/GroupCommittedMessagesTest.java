@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,22 +14,29 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import kg.evpower.gateway.ocpp.message.StopTransactionRequest;
+import kg.evpower.gateway.service.TransactionService;
 import kg.evpower.gateway.support.Db;
 import kg.evpower.gateway.support.SecurityServiceStub;
 import kg.evpower.gateway.support.TestStation;
 
 /**
- * MeterValues and StatusNotification from many stations at once go through group commits (issue 9): every message is
- * answered, every value or status is its row and its event, in each station's order, and a bad message is refused alone
- * with nothing written.
+ * MeterValues, StatusNotification and Authorize from many stations at once go through group commits (issue 9): every
+ * message is answered, every value, status or message is its row and its event, in each station's order, and a bad
+ * message is refused alone with nothing written. A StopTransaction is one statement without a lock: two at once stop
+ * the transaction once.
  */
 @QuarkusTest
 @QuarkusTestResource(SecurityServiceStub.class)
@@ -45,6 +53,9 @@ class GroupCommittedMessagesTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    TransactionService transactions;
 
     @BeforeEach
     void serviceToken() {
@@ -179,6 +190,114 @@ class GroupCommittedMessagesTest {
             assertEquals(STATIONS * 6, units("connector_status") - unitsBefore, 0.0);
         } finally {
             stations.forEach(TestStation::close);
+        }
+    }
+
+    @Test
+    void authorizesOfManyStationsAtOnceAreAnsweredRecordedAndPublished() {
+        String known = "GA" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        RestAssured.given().contentType("application/json").body(new JsonObject().put("status", "Accepted").encode())
+                .put("/internal/id-tags/" + known).then().statusCode(200);
+        double unitsBefore = units("station_messages");
+        List<TestStation> stations = new ArrayList<>();
+        try {
+            connectAndBoot(stations, "aug");
+            List<List<String>> sent = new ArrayList<>();
+            for (TestStation station : stations) {
+                List<String> ids = new ArrayList<>();
+                for (String tag : List.of(known, "NOBODY-" + station.id.substring(station.id.length() - 6), known)) {
+                    String messageId = UUID.randomUUID().toString();
+                    station.sendText(new JsonArray().add(2).add(messageId).add("Authorize")
+                            .add(new JsonObject().put("idTag", tag)).encode());
+                    ids.add(messageId);
+                }
+                // an idTag longer than the 20 characters of 1.6: refused, nothing recorded for it
+                String badId = UUID.randomUUID().toString();
+                station.sendText(new JsonArray().add(2).add(badId).add("Authorize")
+                        .add(new JsonObject().put("idTag", "X".repeat(21))).encode());
+                ids.add(badId);
+                sent.add(ids);
+            }
+            for (int s = 0; s < STATIONS; s++) {
+                List<String> ids = sent.get(s);
+                List<String> statuses = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    JsonArray answer = stations.get(s).awaitAnswer(ids.get(i));
+                    assertEquals(3, answer.getInteger(0), answer::encode);
+                    statuses.add(answer.getJsonObject(2).getJsonObject("idTagInfo").getString("status"));
+                }
+                assertEquals(List.of("Accepted", "Invalid", "Accepted"), statuses);
+                JsonArray refused = stations.get(s).awaitAnswer(ids.get(3));
+                assertEquals(4, refused.getInteger(0), refused::encode);
+                assertEquals("PropertyConstraintViolation", refused.getString(2), refused::encode);
+            }
+            for (TestStation station : stations) {
+                List<String> answers = new ArrayList<>();
+                for (Row row : Db.rows(pool, "SELECT payload->>'idTag', answer->'idTagInfo'->>'status' FROM "
+                        + "station_message WHERE station_id = $1 AND action = 'Authorize' ORDER BY id", station.id)) {
+                    answers.add(row.getString(1));
+                }
+                assertEquals(List.of("Accepted", "Invalid", "Accepted"), answers, "the messages with their answers");
+                List<String> published = Db.events(pool, "gateway.id-tag.authorized", station.id).stream()
+                        .map(event -> event.getJsonObject("data").getString("status")).toList();
+                assertEquals(List.of("Accepted", "Invalid", "Accepted"), published, "events in the order sent");
+            }
+            assertEquals(STATIONS * 3, units("station_messages") - unitsBefore, 0.0,
+                    "each recorded Authorize went through the group commit, the refused ones did not");
+        } finally {
+            stations.forEach(TestStation::close);
+        }
+    }
+
+    @Test
+    void twoStopsOfOneTransactionAtOnceStopItOnce() throws Exception {
+        String tag = "GS" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        try (TestStation station = TestStation.connect(base, TestStation.newId("stp"))) {
+            station.boot();
+            long txId = station.ok("StartTransaction", new JsonObject().put("connectorId", 1).put("idTag", tag)
+                    .put("meterStart", 500).put("timestamp", "2025-03-01T08:00:00Z")).getLong("transactionId");
+            StopTransactionRequest stop = StopTransactionRequest.from(new ObjectMapper().readTree(new JsonObject()
+                    .put("transactionId", txId).put("meterStop", 2500).put("timestamp", "2025-03-01T09:00:00Z")
+                    .put("reason", "Remote").put("transactionData", new JsonArray().add(new JsonObject()
+                            .put("timestamp", "2025-03-01T09:00:00Z").put("sampledValue", new JsonArray()
+                                    .add(new JsonObject().put("value", "2500").put("context", "Transaction.End")))))
+                    .encode()));
+            var both = Uni.combine().all().unis(transactions.stop(station.id, stop), transactions.stop(station.id, stop))
+                    .asTuple().await().atMost(Duration.ofSeconds(10));
+            assertTrue(both.getItem1().known() && both.getItem2().known());
+            assertEquals(1, (both.getItem1().firstStop() ? 1 : 0) + (both.getItem2().firstStop() ? 1 : 0),
+                    "exactly one of the two wrote the stop");
+            List<JsonObject> stopped = Db.events(pool, "gateway.transaction.stopped", station.id);
+            assertEquals(1, stopped.size());
+            assertEquals(2000L, stopped.get(0).getJsonObject("data").getLong("energyWh"));
+            assertEquals(tag, stopped.get(0).getJsonObject("data").getString("idTag"), "the id tag of the start");
+            assertEquals(1, Db.count(pool, "SELECT count(*) FROM meter_value WHERE transaction_id = $1", txId),
+                    "the transaction data once");
+            Row row = Db.rows(pool, "SELECT meter_stop_wh, stop_reason FROM ocpp_transaction WHERE id = $1", txId)
+                    .iterator().next();
+            assertEquals(2500L, row.getLong(0));
+            assertEquals("Remote", row.getString(1));
+        }
+    }
+
+    @Test
+    void aStopNamingAnotherStationsTransactionChangesNothing() {
+        String tag = "GO" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        try (TestStation owner = TestStation.connect(base, TestStation.newId("own"));
+                TestStation other = TestStation.connect(base, TestStation.newId("oth"))) {
+            owner.boot();
+            other.boot();
+            long txId = owner.ok("StartTransaction", new JsonObject().put("connectorId", 1).put("idTag", tag)
+                    .put("meterStart", 0).put("timestamp", "2025-03-01T08:00:00Z")).getLong("transactionId");
+            // accepted (a station must not retry it for ever), recorded as a stop of an unknown transaction
+            other.ok("StopTransaction", new JsonObject().put("transactionId", txId).put("meterStop", 900)
+                    .put("timestamp", "2025-03-01T09:00:00Z"));
+            assertEquals(1, Db.count(pool, "SELECT count(*) FROM station_message WHERE station_id = $1 "
+                    + "AND action = 'StopTransaction'", other.id));
+            assertEquals(1, Db.count(pool, "SELECT count(*) FROM ocpp_transaction WHERE id = $1 AND stopped_at IS NULL",
+                    txId), "the owner's transaction is still open");
+            assertEquals(0, Db.events(pool, "gateway.transaction.stopped", owner.id).size());
+            assertEquals(0, Db.events(pool, "gateway.transaction.stopped", other.id).size());
         }
     }
 

@@ -44,6 +44,7 @@ import kg.evpower.gateway.service.CommandService;
 import kg.evpower.gateway.service.ConnectorStatusWriter;
 import kg.evpower.gateway.service.IdTagService;
 import kg.evpower.gateway.service.MeterValueWriter;
+import kg.evpower.gateway.service.StationMessageWriter;
 import kg.evpower.gateway.service.StationRouting;
 import kg.evpower.gateway.service.StationService;
 import kg.evpower.gateway.service.TransactionService;
@@ -62,11 +63,14 @@ public class StationMessageHandler {
     }
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** The answer of MeterValues and StatusNotification: an empty object (never changed once sent). */
+    private static final Reply EMPTY = Reply.of(JSON.objectNode());
 
     private final StationService stations;
     private final TransactionService transactions;
     private final MeterValueWriter meterValues;
     private final ConnectorStatusWriter statuses;
+    private final StationMessageWriter messages;
     private final IdTagService idTags;
     private final CommandService commands;
     private final StationRouting routing;
@@ -75,7 +79,7 @@ public class StationMessageHandler {
     private final List<String> acceptedVendorIds;
 
     StationMessageHandler(StationService stations, TransactionService transactions, MeterValueWriter meterValues,
-            ConnectorStatusWriter statuses, IdTagService idTags, CommandService commands, StationRouting routing,
+            ConnectorStatusWriter statuses, StationMessageWriter messages, IdTagService idTags, CommandService commands, StationRouting routing,
             GatewayConfig config, Vertx vertx,
             @ConfigProperty(name = "evpower.gateway.ocpp.data-transfer-vendors") Optional<List<String>> vendors,
             GatewayMetrics metrics) {
@@ -84,6 +88,7 @@ public class StationMessageHandler {
         this.transactions = transactions;
         this.meterValues = meterValues;
         this.statuses = statuses;
+        this.messages = messages;
         this.idTags = idTags;
         this.commands = commands;
         this.routing = routing;
@@ -95,10 +100,12 @@ public class StationMessageHandler {
     /** Processes one CALL and sends its CALLRESULT or CALLERROR; never fails. */
     public CompletionStage<Void> handle(StationSession session, OcppFrame.Call call) {
         return switch (call.action()) {
-            case "MeterValues" -> groupCommitted(session, call,
-                    payload -> meterValues.write(session.chargePointId(), MeterValuesRequest.from(payload)));
-            case "StatusNotification" -> groupCommitted(session, call,
-                    payload -> statuses.write(session.chargePointId(), StatusNotificationRequest.from(payload)));
+            case "MeterValues" -> groupCommitted(session, call, payload -> meterValues
+                    .write(session.chargePointId(), MeterValuesRequest.from(payload)).map(EMPTY));
+            case "StatusNotification" -> groupCommitted(session, call, payload -> statuses
+                    .write(session.chargePointId(), StatusNotificationRequest.from(payload)).map(EMPTY));
+            case "Authorize" -> groupCommitted(session, call,
+                    payload -> authorize(session.chargePointId(), payload, AuthorizeRequest.from(payload)));
             default -> NewContext.run(vertx, () -> {
                         MDC.put("stationId", session.chargePointId());
                         MDC.put("ocppMessageId", call.messageId());
@@ -117,13 +124,13 @@ public class StationMessageHandler {
     }
 
     /**
-     * The two most frequent messages (MeterValues, StatusNotification), both answered with an empty object, on plain
-     * Vert.x futures (no Mutiny operators, no context captured per step): checked, then handed to a group commit,
-     * answered once their rows are committed.
+     * The most frequent messages (MeterValues, StatusNotification, Authorize) on plain Vert.x futures (no Mutiny
+     * operators, no context captured per step): checked, then handed to a group commit, answered once their rows are
+     * committed.
      */
     private CompletionStage<Void> groupCommitted(StationSession session, OcppFrame.Call call,
-            Function<JsonNode, Future<Void>> write) {
-        Future<Void> written;
+            Function<JsonNode, Future<Reply>> write) {
+        Future<Reply> written;
         try {
             written = write.apply(checked(call));
         } catch (RuntimeException e) {
@@ -134,7 +141,7 @@ public class StationMessageHandler {
         written.onComplete(result -> {
             try {
                 if (result.succeeded()) {
-                    answered(session, call, Reply.of(JSON.objectNode()));
+                    answered(session, call, result.result());
                 } else {
                     failed(session, call, result.cause());
                 }
@@ -192,7 +199,6 @@ public class StationMessageHandler {
             case "BootNotification" -> boot(session, BootNotificationRequest.from(payload));
             case "Heartbeat" -> stations.touched(id, routing.instanceId())
                     .replaceWith(Reply.of(JSON.objectNode().put("currentTime", OcppTime.now())));
-            case "Authorize" -> authorize(id, payload, AuthorizeRequest.from(payload));
             case "StartTransaction" -> startTransaction(id, StartTransactionRequest.from(payload));
             case "StopTransaction" -> stopTransaction(id, payload, StopTransactionRequest.from(payload));
             case "DataTransfer" -> dataTransfer(id, payload, DataTransferRequest.from(payload));
@@ -239,13 +245,12 @@ public class StationMessageHandler {
                 .replaceWith(new Reply(answer, after));
     }
 
-    private Uni<Reply> authorize(String id, JsonNode payload, AuthorizeRequest request) {
-        return idTags.authorize(request.idTag()).chain(info -> {
+    private Future<Reply> authorize(String id, JsonNode payload, AuthorizeRequest request) {
+        return idTags.authorization(request.idTag()).compose(info -> {
             ObjectNode answer = JSON.objectNode().set("idTagInfo", info.toJson());
-            return stations.messageRecorded(id, "Authorize", payload.toString(), answer.toString(),
-                            GatewayEvents.ID_TAG_AUTHORIZED,
-                            new GatewayEvents.IdTagAuthorized(id, request.idTag(), info.status()))
-                    .replaceWith(Reply.of(answer));
+            return messages.write(id, "Authorize", payload.toString(), answer.toString(),
+                    GatewayEvents.ID_TAG_AUTHORIZED, new GatewayEvents.IdTagAuthorized(id, request.idTag(),
+                            info.status())).map(Reply.of(answer));
         });
     }
 
