@@ -109,6 +109,7 @@ def main():
     for name in ["reps", "stations", "reference-pid", "gateway-pid", "redis-pid", "security-pid"]:
         p.add_argument("--" + name, type=int, required=True)
     p.add_argument("--gateway2-pid", type=int, default=0)
+    p.add_argument("--settle", type=float, default=10.0)
     for name in ["warmup", "ramp", "duration", "meter-interval", "session-seconds", "think-seconds", "heartbeat-interval"]:
         p.add_argument("--" + name, type=float, required=True)
     a = p.parse_args()
@@ -122,7 +123,8 @@ def main():
         sys.exit("target gateway2 needs --gateway2-pid (run-load.sh --replicas 2)")
     client_args = ["--load", "--stations", str(a.stations), "--id-prefix", "BENCH-", "--ramp", str(a.ramp),
                    "--duration", str(a.duration), "--scenario", a.scenario, "--connectors", "2",
-                   "--heartbeat-interval", str(a.heartbeat_interval), "--call-timeout", "30"]
+                   "--heartbeat-interval", str(a.heartbeat_interval), "--call-timeout", "30",
+                   "--settle-seconds", str(a.settle)]
     if a.scenario == "charging":
         client_args += ["--meter-interval", str(a.meter_interval), "--session-seconds", str(a.session_seconds),
                         "--think-seconds", str(a.think_seconds), "--id-tag", "SIMTAG0001"]
@@ -237,6 +239,9 @@ def main():
             answered = summary["calls"]["answered"]
             lat = summary.get("latencyMs", {})
             p99s = {k: v.get("p99") for k, v in lat.items()}
+            # The steady state: calls sent from --settle seconds after the last station's connection attempt ended.
+            steady = summary.get("steadyState") or {}
+            steady_p99s = {k: v.get("p99") for k, v in (steady.get("latencyMs") or {}).items()}
             run = {
                 "target": target, "rep": rep,
                 "connectionsOk": summary["connections"]["ok"], "connectionsFailed": summary["connections"]["failed"],
@@ -251,6 +256,9 @@ def main():
                 "wallSeconds": round(wall, 1),
                 "p99MaxOverActionsMs": max([v for v in p99s.values() if v is not None], default=None),
                 "p99Ms": p99s,
+                "steadyFromSecond": steady.get("fromSecond"),
+                "steadyP99MaxOverActionsMs": max([v for v in steady_p99s.values() if v is not None], default=None),
+                "steadyP99Ms": steady_p99s,
                 "callErrors": summary.get("callErrors", {}),
                 "protocolViolations": summary.get("protocolViolations", {}).get("total"),
                 "rssBeforeMiB": round(rss_before, 1) if rss_before else None,
@@ -273,12 +281,14 @@ def main():
     for target in targets:
         rs = [r for r in runs if r["target"] == target]
         keys = ["callsPerSecond", "serverCpuMsPerCall", "serverCpuSeconds", "clientCpuSeconds",
-                "p99MaxOverActionsMs", "connectionsOk", "connectionsFailed", "timedOut", "rssGrowthKiBPerConnection",
+                "p99MaxOverActionsMs", "steadyP99MaxOverActionsMs", "steadyFromSecond", "connectionsOk", "connectionsFailed", "timedOut", "rssGrowthKiBPerConnection",
                 "rssPeakMiB", "liveHeapMiB", "postgresCpuSeconds", "securityServiceCpuSeconds"]
         med[target] = {k: median([r.get(k) for r in rs]) for k in keys}
         med[target]["runs"] = len(rs)
         med[target]["p99MsByAction"] = {act: median([r["p99Ms"].get(act) for r in rs])
                                         for act in sorted({k for r in rs for k in r["p99Ms"]})}
+        med[target]["steadyP99MsByAction"] = {act: median([r["steadyP99Ms"].get(act) for r in rs])
+                                              for act in sorted({k for r in rs for k in r["steadyP99Ms"]})}
     ratios = {}
     if "reference" in med and "gateway" in med:
         # Per-repetition ratios (each pair measured back to back), then their median.

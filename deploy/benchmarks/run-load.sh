@@ -16,6 +16,7 @@
 #   --targets "reference gateway" (also gateway2) --gateway-heap 1g --warmup S (15: one unrecorded run per target)
 #   --jfr --out DIR --replicas N (1, at most 2: 2 starts a second station-gateway, both running for every target;
 #   target gateway uses replica 1 only, gateway2 gives station i of the list replica 1 + i mod 2)
+#   --settle S (10): the steady-state p99s count calls sent from S seconds after the last connection attempt ended
 # Environment: BENCH_DIR (/tmp/evpower-bench: private copies of the jars, secrets, credentials, logs),
 #   EVPOWER_DB_HOST/PORT/USER (127.0.0.1/5432/postgres), JAVA_HOME (temurin 25).
 # Ports: 18181 reference, 18381 gateway (18382 replica 2), 18384 security-service, 16379 Redis (all 127.0.0.1).
@@ -27,7 +28,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/deploy/benchmarks"
 WORK="${BENCH_DIR:-/tmp/evpower-bench}"
 STATIONS=1000 RAMP=200 DURATION=30 REPS=3 SCENARIO=charging
-METER=1 SESSION=10 THINK=2 HEARTBEAT=30 TARGETS="reference gateway" HEAP=1g JFR=0 WARMUP=15 REPLICAS=1
+METER=1 SESSION=10 THINK=2 HEARTBEAT=30 TARGETS="reference gateway" HEAP=1g JFR=0 WARMUP=15 REPLICAS=1 SETTLE=10
 OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,7 +47,8 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP="$2"; shift ;;
     --out) OUT="$2"; shift ;;
     --replicas) REPLICAS="$2"; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --settle) SETTLE="$2"; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "run-load: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -263,7 +265,7 @@ python3 "$HERE/measure.py" --java "$JAVA" --simulator "$WORK/station-simulator.j
   --out "$OUT" --targets "$TARGETS" --reps "$REPS" --stations "$STATIONS" --ramp "$RAMP" --duration "$DURATION" \
   --scenario "$SCENARIO" --meter-interval "$METER" --session-seconds "$SESSION" --think-seconds "$THINK" \
   --heartbeat-interval "$HEARTBEAT" --warmup "$WARMUP" --reference-pid "${REF_PID:-0}" --gateway-pid "${GW_PID:-0}" \
-  --gateway2-pid "${GW2_PID:-0}" --redis-pid "${REDIS_PID:-0}" --security-pid "${SEC_PID:-0}" &
+  --gateway2-pid "${GW2_PID:-0}" --settle "$SETTLE" --redis-pid "${REDIS_PID:-0}" --security-pid "${SEC_PID:-0}" &
 MEASURE_PID=$!; PIDS+=("$MEASURE_PID")
 wait "$MEASURE_PID"  # in the background so that SIGINT/SIGTERM reach the trap at once
 say "results in $OUT"

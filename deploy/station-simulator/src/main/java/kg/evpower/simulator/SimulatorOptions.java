@@ -43,6 +43,7 @@ public record SimulatorOptions(
         boolean load,
         double rampPerSecond,
         Duration duration,
+        Duration settle,
         int threads) {
 
     public static final int MAX_LOAD_STATIONS = 50_000;
@@ -74,6 +75,8 @@ public record SimulatorOptions(
               --load                    load mode: bounded run, loopback only, JSON summary on stdout
               --ramp R                  load: stations started per second (default 50)
               --duration S              load: length of the run in seconds (default 60, at most 7200)
+              --settle-seconds S        load: the steady state's latencies count calls sent from S seconds after
+                                        the last station's connection attempt ended (default 10)
               --threads T               worker threads (default: number of cores, at least 2)
               --help
             """;
@@ -104,7 +107,8 @@ public record SimulatorOptions(
         List<String> known = List.of("--url", "--stations", "--id-prefix", "--ids", "--connectors", "--password",
                 "--credentials-file", "--vendor", "--model", "--firmware", "--power-kw", "--meter-interval", "--car-kwh",
                 "--scenario", "--id-tag", "--session-seconds", "--think-seconds", "--heartbeat-interval", "--call-timeout",
-                "--backoff-min", "--backoff-max", "--step-delay", "--verbose", "--load", "--ramp", "--duration", "--threads");
+                "--backoff-min", "--backoff-max", "--step-delay", "--verbose", "--load", "--ramp", "--duration", "--settle-seconds",
+                "--threads");
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException("unknown option " + key);
@@ -200,6 +204,7 @@ public record SimulatorOptions(
                 load,
                 ramp,
                 duration,
+                seconds(values, "--settle-seconds", 10),
                 intValue(values, "--threads", Math.max(2, cores), 1, 64));
     }
 

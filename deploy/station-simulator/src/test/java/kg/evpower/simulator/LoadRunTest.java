@@ -43,7 +43,7 @@ class LoadRunTest {
             SimulatorOptions options = SimulatorOptions.parse("--load", "--url", cs.url(), "--stations", "4",
                     "--id-prefix", "LOAD-", "--ramp", "20", "--duration", "2.5", "--scenario", "charging",
                     "--meter-interval", "0.2", "--session-seconds", "0.5", "--think-seconds", "0.1",
-                    "--heartbeat-interval", "0.5", "--threads", "2");
+                    "--heartbeat-interval", "0.5", "--settle-seconds", "0.5", "--threads", "2");
             LoadSummary summary = new LoadRun(options, quietLog()).run();
             JsonNode json = FrameCodec.MAPPER.readTree(summary.toJson());
 
@@ -58,6 +58,14 @@ class LoadRunTest {
             }
             long heartbeats = json.at("/latencyMs/Heartbeat/count").asLong();
             assertEquals(heartbeats, json.at("/callErrors/InternalError").asLong());
+            // Four stations at 20/s are connected within about 0.2 s; the steady state starts 0.5 s later.
+            double steadyFrom = json.at("/steadyState/fromSecond").asDouble(-1);
+            assertTrue(steadyFrom >= 0.5 && steadyFrom < 2.0, summary.toJson());
+            assertEquals(0.5, json.at("/steadyState/settleSeconds").asDouble(), 1e-9);
+            long steadyMeterValues = json.at("/steadyState/latencyMs/MeterValues/count").asLong();
+            assertTrue(steadyMeterValues > 0 && steadyMeterValues < json.at("/latencyMs/MeterValues/count").asLong(),
+                    summary.toJson());
+            assertTrue(json.at("/steadyState/latencyMs/BootNotification").isMissingNode(), "boots are in the ramp");
             assertEquals(4, json.at("/protocolViolations/byKind/unknownMessageId").asLong());
             assertEquals(4, json.at("/protocolViolations/byKind/malformedFrame").asLong());
             assertEquals(8, json.at("/protocolViolations/total").asLong());

@@ -87,5 +87,10 @@ class SimulatorOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> SimulatorOptions.parse("--url", "ws://127.0.0.1/o", "--scenario", "x"));
         assertThrows(IllegalArgumentException.class, () -> SimulatorOptions.parse("--url", "ws://127.0.0.1/o", "--connectors", "0"));
         assertThrows(SimulatorOptions.HelpRequested.class, () -> SimulatorOptions.parse("--help"));
+        assertThrows(IllegalArgumentException.class,
+                () -> SimulatorOptions.parse("--load", "--url", "ws://127.0.0.1/o", "--settle-seconds", "-1"));
+        assertEquals(10, SimulatorOptions.parse("--load", "--url", "ws://127.0.0.1/o").settle().toSeconds());
+        assertEquals(2500, SimulatorOptions.parse("--load", "--url", "ws://127.0.0.1/o", "--settle-seconds", "2.5")
+                .settle().toMillis());
     }
 }

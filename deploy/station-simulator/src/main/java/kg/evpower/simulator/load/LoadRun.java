@@ -16,7 +16,7 @@ import kg.evpower.simulator.runtime.SimulatorRuntime;
 public final class LoadRun {
     private final SimulatorOptions options;
     private final MessageLog log;
-    private final LoadMetrics metrics = new LoadMetrics();
+    private final LoadMetrics metrics;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     public LoadRun(SimulatorOptions options, MessageLog log) {
@@ -30,6 +30,7 @@ public final class LoadRun {
         }
         this.options = options;
         this.log = log;
+        this.metrics = new LoadMetrics(options.stationIds().size(), options.settle());
     }
 
     public LoadMetrics metrics() {
@@ -53,7 +54,8 @@ public final class LoadRun {
             simulator.stop(Duration.ofSeconds(5));
             return LoadSummary.from(options.urlText(), options.scenario().name().toLowerCase(Locale.ROOT),
                     options.stationIds().size(), started, options.rampPerSecond(),
-                    options.duration().toMillis() / 1000.0, elapsed, dropped, metrics);
+                    options.duration().toMillis() / 1000.0, elapsed, dropped,
+                    options.settle().toMillis() / 1000.0, metrics);
         }
     }
 }

@@ -18,6 +18,7 @@ public record LoadSummary(
         Connections connections,
         Calls calls,
         Map<String, Latency> latencyMs,
+        SteadyState steadyState,
         Map<String, Long> callErrors,
         Violations protocolViolations) {
 
@@ -40,13 +41,19 @@ public record LoadSummary(
         }
     }
 
+    /**
+     * Latencies of the calls sent once every station's connection attempt had ended plus the settle time;
+     * {@code fromSecond} is null (and the map empty) when the run ended before that.
+     */
+    public record SteadyState(Double fromSecond, double settleSeconds, Map<String, Latency> latencyMs) {
+    }
+
     public record Violations(long total, Map<String, Long> byKind) {
     }
 
     static LoadSummary from(String url, String scenario, int stations, int started, double ramp, double duration,
-                            double elapsedSeconds, long droppedDuringRun, LoadMetrics m) {
-        Map<String, Latency> latency = new TreeMap<>();
-        m.latencyByAction.forEach((action, histogram) -> latency.put(action, Latency.of(histogram)));
+                            double elapsedSeconds, long droppedDuringRun, double settleSeconds, LoadMetrics m) {
+        Map<String, Latency> latency = latencies(m.latencyByAction);
         Map<String, Long> violations = LoadMetrics.snapshot(m.violationsByKind);
         long answered = m.callsAnswered.sum();
         double perSecond = elapsedSeconds <= 0 ? 0 : Math.round(answered / elapsedSeconds * 10) / 10.0;
@@ -57,8 +64,15 @@ public record LoadSummary(
                 new Calls(m.callsSent.sum(), answered, m.callsTimedOut.sum(), LoadMetrics.snapshot(m.timeoutsByAction),
                         perSecond, m.commandsReceived.sum()),
                 latency,
+                new SteadyState(m.steadyFromSeconds(), settleSeconds, latencies(m.steadyLatencyByAction)),
                 LoadMetrics.snapshot(m.callErrorsByCode),
                 new Violations(violations.values().stream().mapToLong(Long::longValue).sum(), violations));
+    }
+
+    private static Map<String, Latency> latencies(Map<String, LatencyHistogram> byAction) {
+        Map<String, Latency> latency = new TreeMap<>();
+        byAction.forEach((action, histogram) -> latency.put(action, Latency.of(histogram)));
+        return latency;
     }
 
     public String toJson() {
